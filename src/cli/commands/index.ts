@@ -1,0 +1,4 @@
+import type { CommandSpec } from '../command-spec.js';
+
+/** Every command, in the order `lade --help` lists them. */
+export const commands: readonly CommandSpec[] = [];
