@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
+import { debugCommand } from './debug.js';
 
 /** Every command, in the order `lade --help` lists them. */
-export const commands: readonly CommandSpec[] = [];
+export const commands: readonly CommandSpec[] = [debugCommand];
