@@ -98,11 +98,13 @@ function checkChoices(path: string, cmd: LeafCommand, values: OptionValues): voi
 /** Commander stores options under camelCase keys; specs use the flag's own spelling. */
 function bySpecName(cmd: LeafCommand, raw: Record<string, unknown>): OptionValues {
   const values: OptionValues = {};
-  for (const spec of [...cmd.options, ...globalOptionSpecs]) {
-    const key = spec.long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const value = raw[key];
+  const camel = (long: string) => long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const spec of cmd.options) {
+    const value = raw[camel(spec.long)];
     values[spec.long] = value === undefined ? spec.defaultValue : (value as OptionValues[string]);
   }
+  // Global defaults are applied in mergeGlobals, after the flag before the command and LADE_ROOT.
+  for (const spec of globalOptionSpecs) values[spec.long] = raw[camel(spec.long)] as OptionValues[string];
   return values;
 }
 
@@ -157,7 +159,11 @@ function addLeaf(parent: Command, path: string, spec: LeafCommand, program: Comm
 
 function addGroup(parent: Command, path: string, spec: GroupCommand, program: Command, hooks: RunState): void {
   const full = `${path} ${spec.name}`;
-  const command = new Command(spec.name).helpOption(false).helpCommand(false).allowExcessArguments(true);
+  const command = new Command(spec.name)
+    .helpOption(false)
+    .helpCommand(false)
+    .enablePositionalOptions()
+    .allowExcessArguments(true);
   command.addOption(toOption(helpSpec)).argument('[command]');
   attachErrors(command, full);
   command.action((name: string | undefined) => {

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../command-spec.js';
 import { debugCommand } from './debug.js';
+import { infoCommand } from './info.js';
 
 /** Every command, in the order `lade --help` lists them. */
-export const commands: readonly CommandSpec[] = [debugCommand];
+export const commands: readonly CommandSpec[] = [debugCommand, infoCommand];
