@@ -3,7 +3,7 @@
  * ParseUint/ParseInt with a bit size, time.ParseDuration and go-units' RAMInBytes. Each returns
  * undefined (or an error message) exactly where Go fails.
  */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 
 /** strconv.ParseBool. */
 export function parseGoBool(s: string): boolean | undefined {

@@ -3,7 +3,7 @@
  * --retries=n] CMD command. Durations use Go's time.ParseDuration syntax (`30s`, `1m30s`,
  * `1.5h`); a non-zero duration below 1ms is an error, 0 means "inherit".
  */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { errAtLeastOneArgument, instructionError } from './errors.js';
 import type { StringFlag } from './flags.js';
 import { parseGoDuration, parseGoInt } from './go-numbers.js';

@@ -4,7 +4,7 @@
  * that `from` holds no variable; and once when the stage is dispatched, with each value expanded
  * first, which parses and validates everything. parseMount does either, depending on `expand`.
  */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { csvFields, CsvError } from './csv.js';
 import { instructionError } from './errors.js';
 import { parseGoBool, parseGoUint, ramInBytes } from './go-numbers.js';

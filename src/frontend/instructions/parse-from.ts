@@ -1,5 +1,5 @@
 /** FROM: `FROM [--platform=p] base [AS name]`. */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { instructionError } from './errors.js';
 import type { ParseRequest } from './request.js';
 import type { FromInstruction } from './types.js';

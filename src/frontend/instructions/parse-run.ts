@@ -2,7 +2,7 @@
  * RUN, CMD, ENTRYPOINT and SHELL: the instructions whose arguments are a command line, in exec
  * form (a JSON array, run as is) or shell form (one string, run by the stage's shell).
  */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { parseDevice } from './device.js';
 import { errAtLeastOneArgument, errNotJson, instructionError } from './errors.js';
 import { parseMount } from './mount.js';

@@ -4,7 +4,7 @@
  * unknown key, instruction) closes the block for good, as in BuildKit.
  */
 import { ErrorCode, LadeError } from '../../errors/index.js';
-import { trimLeftGoSpace } from './text.js';
+import { trimLeftGoSpace } from '../gostrings/index.js';
 
 export type DirectiveName = 'syntax' | 'escape' | 'check';
 

@@ -2,9 +2,8 @@
  * BuildKit's AST dump (`parser.Node.Dump`), the format of its parser test `result` files:
  * one `(keyword ["--flag" …] "arg" …)` line per instruction, Go-quoted, keyword lower-cased.
  */
-import { goQuote } from './go-quote.js';
 import type { DockerfileNode, ParsedDockerfile } from './node.js';
-import { goLower, trimGoSpace } from './text.js';
+import { goLower, goQuote, trimGoSpace } from '../gostrings/index.js';
 
 export function dumpNode(node: DockerfileNode): string {
   let out = goLower(node.keyword);

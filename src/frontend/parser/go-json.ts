@@ -9,7 +9,7 @@
  *   keeps it from pairing with a preceding `\uD800` escape, which JSON.parse would then join
  *   into one astral character where Go writes two U+FFFD.
  */
-import { replaceEscapedBytes, replaceLoneSurrogates } from './text.js';
+import { replaceEscapedBytes, replaceLoneSurrogates } from '../gostrings/index.js';
 
 /** encoding/json's maxNestingDepth. */
 const MAX_DEPTH = 10000;

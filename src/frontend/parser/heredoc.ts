@@ -6,7 +6,7 @@
  */
 import { createShellLexer, envFromList } from '../shell/index.js';
 import type { Heredoc } from './node.js';
-import { replaceEscapedBytes } from './text.js';
+import { replaceEscapedBytes } from '../gostrings/index.js';
 
 const HEREDOC_WORD = /^([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)$/;
 const noEnv = envFromList([]);

@@ -1,6 +1,6 @@
 /**
  * How each instruction's argument text becomes its argument list. The rules are BuildKit's,
- * including its quirks (see ../../../docs/dockerfile-parser.md for the table):
+ * including its quirks (docs/frontend.md describes them):
  * - RUN/CMD/ENTRYPOINT/SHELL: a JSON string array is exec form; anything else, invalid JSON
  *   included, is one verbatim shell-form string. A JSON array with a non-string is an error.
  * - ADD/COPY/VOLUME: a JSON string array, or else whitespace-separated words.
@@ -8,9 +8,8 @@
  * - ARG: quote-aware words, quotes kept.
  */
 import { ErrorCode, LadeError } from '../../errors/index.js';
-import { goQuote } from './go-quote.js';
 import { goUnmarshalArray } from './go-json.js';
-import { byteView, fromByteView, isGoSpace, runeAsWritten } from './text.js';
+import { byteView, fromByteView, goQuote, isGoSpace, runeAsWritten } from '../gostrings/index.js';
 
 export interface ParsedArgs {
   args: string[];

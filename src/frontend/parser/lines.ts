@@ -4,7 +4,7 @@
  * heredoc bodies keep them.
  */
 import { ErrorCode, LadeError } from '../../errors/index.js';
-import { byteLength } from './text.js';
+import { byteLength } from '../gostrings/index.js';
 
 export const MAX_LINE_BYTES = 65535;
 

@@ -18,7 +18,7 @@ import {
 import { LineReader, trimNewline } from './lines.js';
 import type { DockerfileNode, Heredoc, ParsedDockerfile, ParseWarning } from './node.js';
 import { splitCommand } from './split-command.js';
-import { byteView, decodeBytes, fromByteView, goLower, joinBytes, trimGoSpace, trimLeftGoSpace } from './text.js';
+import { byteView, decodeBytes, fromByteView, goLower, joinBytes, trimGoSpace, trimLeftGoSpace } from '../gostrings/index.js';
 
 export interface ParseOptions {
   /** The name used in error messages; defaults to `Dockerfile`. */

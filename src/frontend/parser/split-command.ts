@@ -4,7 +4,7 @@
  * Latin-1 characters and the bytes 0x85 and 0xA0 count as spaces. That is a BuildKit quirk, kept
  * so that flags parse to the same values (and the same errors) as with docker build.
  */
-import { byteView, fromByteView, isGoSpace, trimGoSpace } from './text.js';
+import { byteView, fromByteView, isGoSpace, trimGoSpace } from '../gostrings/index.js';
 
 export interface SplitLine {
   keyword: string;

@@ -33,21 +33,7 @@ export const CH_BOM = 0xfeff;
 const LETTER = /^\p{L}$/u;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 
-/** Go's `unicode.IsSpace`: the Latin-1 spaces plus the other White_Space code points. */
-export function isGoSpace(cp: number): boolean {
-  if (cp <= 0xff) {
-    return (cp >= 0x09 && cp <= 0x0d) || cp === 0x20 || cp === 0x85 || cp === 0xa0;
-  }
-  return (
-    cp === 0x1680 ||
-    (cp >= 0x2000 && cp <= 0x200a) ||
-    cp === 0x2028 ||
-    cp === 0x2029 ||
-    cp === 0x202f ||
-    cp === 0x205f ||
-    cp === 0x3000
-  );
-}
+export { isGoSpace } from '../gostrings/index.js';
 
 /** Go's `unicode.IsDigit` (category Nd, so other scripts' digits count too). */
 export function isGoDigit(cp: number): boolean {

@@ -3,7 +3,7 @@ import { CH_BACKSLASH, CH_BACKTICK } from './chars.js';
 import { expanderConfig, WordExpander } from './expander.js';
 import type { ExpanderConfig, Expansion } from './expander.js';
 import { ShellFailure } from './failure.js';
-import { goQuote } from './go-quote.js';
+import { goQuote, replaceEscapedBytes } from '../gostrings/index.js';
 import type { EnvGetter, LexOptions, ProcessWordResult, ShellLexer } from './types.js';
 
 /** Go's unicode.IsSpace, as a character class for the fast path's split. */
@@ -40,17 +40,21 @@ class Lexer implements ShellLexer {
     this.needsLexerForWords = new RegExp(`[$<${escapeClass}${quotes}\\ufeff]`);
   }
 
-  processWord(word: string, env: EnvGetter): string {
+  // Go's scanner decodes runes and writes an invalid byte back as U+FFFD, on every path.
+  processWord(source: string, env: EnvGetter): string {
+    const word = replaceEscapedBytes(source);
     if (!this.needsLexer.test(word)) return word;
     return this.run(word, env, false).expansion.text;
   }
 
-  processWords(word: string, env: EnvGetter): string[] {
+  processWords(source: string, env: EnvGetter): string[] {
+    const word = replaceEscapedBytes(source);
     if (!this.needsLexerForWords.test(word)) return splitOnSpace(word);
     return this.run(word, env, true).expansion.words;
   }
 
-  processWordWithMatches(word: string, env: EnvGetter): ProcessWordResult {
+  processWordWithMatches(source: string, env: EnvGetter): ProcessWordResult {
+    const word = replaceEscapedBytes(source);
     if (!this.needsLexerForWords.test(word)) {
       return { result: word, words: splitOnSpace(word), matched: new Set(), unmatched: new Set() };
     }

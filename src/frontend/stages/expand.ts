@@ -15,7 +15,7 @@
  */
 import { LadeError } from '../../errors/index.js';
 import { locatedError, parseMount, type Command, type KeyValuePair, type RunMount } from '../instructions/index.js';
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { createShellLexer, type ShellLexer } from '../shell/index.js';
 import { NON_ENV_ARGS } from './build-args.js';
 import { EnvList, withImageEnv } from './env-list.js';

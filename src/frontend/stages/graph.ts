@@ -7,7 +7,7 @@
  */
 import { LadeError } from '../../errors/index.js';
 import { locatedError, type InstructionLocation } from '../instructions/index.js';
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import type { ShellLexer } from '../shell/index.js';
 import { EnvList } from './env-list.js';
 import { parseImageReference, ImageReferenceError, type ImageReference } from './image-ref.js';

@@ -6,7 +6,8 @@
  */
 import { ErrorCode, LadeError } from '../../errors/index.js';
 import { parseInstruction, type Command, type FromInstruction } from '../instructions/index.js';
-import { goQuote, parseDockerfile, type DockerfileNode } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
+import { parseDockerfile, type DockerfileNode } from '../parser/index.js';
 
 function withLines(node: DockerfileNode, line: number, endLine: number): DockerfileNode {
   const out: DockerfileNode = { ...node, startLine: line, endLine };

@@ -3,7 +3,7 @@
  * package, which BuildKit uses for `FROM --platform` and the TARGET and BUILD ARGs. An OS
  * version (`windows(10.0.17763)`) is accepted and dropped: lade builds Linux images only.
  */
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 
 export interface Platform {
   os: string;

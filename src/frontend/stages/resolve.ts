@@ -19,7 +19,7 @@ import {
   type FromInstruction,
   type InstructionLocation,
 } from '../instructions/index.js';
-import { goQuote } from '../parser/index.js';
+import { goQuote } from '../gostrings/index.js';
 import { createShellLexer, type ShellLexer } from '../shell/index.js';
 import {
   buildMetaArgs,

@@ -1,5 +1,6 @@
 /**
- * Go's `strconv.Quote`, which BuildKit's AST dump uses for every argument. It differs from
+ * Go's `strconv.Quote` (`%q`), which BuildKit's AST dump uses for every argument and its error
+ * messages for the words they name. It differs from
  * JSON.stringify: printable Unicode stays raw, control bytes are `\xNN`, other non-printables are
  * `\uNNNN`/`\UNNNNNNNN`, and a byte that is not valid UTF-8 is `\xNN`.
  */
@@ -29,6 +30,8 @@ export function goQuote(s: string): string {
     const code = ch.codePointAt(0)!;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
     else if (isEscapedByte(code)) out += `\\x${hex(code - 0xdc00, 2)}`;
+    // Any other lone surrogate can only come from a JSON `\\uD800` escape; Go holds it as U+FFFD.
+    else if (code >= 0xd800 && code <= 0xdfff) out += '\ufffd';
     else if (code < 0x80 ? code >= 0x20 && code < 0x7f : PRINTABLE.test(ch)) out += ch;
     else if (SHORT_ESCAPES[code] !== undefined) out += SHORT_ESCAPES[code];
     else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`;

@@ -85,6 +85,15 @@ export function byteView(s: string): string {
   return out;
 }
 
+/**
+ * The bytes a string stands for: escaped bytes become the original byte. Anything that leaves
+ * lade as bytes (a RUN command line, a file written from a heredoc) must be encoded with this,
+ * not with `Buffer.from(s)`, which would turn an escaped byte into U+FFFD.
+ */
+export function encodeBytes(s: string): Buffer {
+  return Buffer.from(byteView(s), 'latin1');
+}
+
 /** Inverse of {@link byteView}: bytes back to text, invalid sequences as escapes. */
 export function fromByteView(s: string): string {
   if (ASCII_ONLY.test(s)) return s;
