@@ -182,7 +182,7 @@ export function checkDockerfile(input: Uint8Array | string): Outcome {
     JSON.stringify(doc);
     return 'parsed';
   } catch (err) {
-    if (!isLadeError(err)) throw err;
+    if (!isLadeError(err) || err.code === 'INTERNAL') throw err;
     const loc = err.location;
     if (loc === undefined || loc.file !== 'Dockerfile' || !(loc.line >= 1)) {
       throw new Error(`LadeError without a Dockerfile location: ${err.code}: ${err.message}`, { cause: err });

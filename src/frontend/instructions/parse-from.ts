@@ -1,5 +1,5 @@
 /** FROM: `FROM [--platform=p] base [AS name]`. */
-import { goQuote } from '../gostrings/index.js';
+import { goLower, goQuote } from '../gostrings/index.js';
 import { instructionError } from './errors.js';
 import type { ParseRequest } from './request.js';
 import type { FromInstruction } from './types.js';
@@ -9,7 +9,7 @@ const VALID_STAGE_NAME = /^[a-z][a-z0-9\-_.]*$/;
 /** The stage name of `FROM base AS name`, lower-cased; undefined for `FROM base`. */
 export function parseBuildStageName(args: readonly string[]): string | undefined {
   if (args.length === 3 && args[1]!.toLowerCase() === 'as') {
-    const name = args[2]!.toLowerCase();
+    const name = goLower(args[2]!);
     if (!VALID_STAGE_NAME.test(name)) {
       throw instructionError(
         `invalid name for build stage: ${goQuote(args[2]!)}, name can't start with a number or contain symbols`,

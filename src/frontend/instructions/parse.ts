@@ -3,6 +3,7 @@
  * Every error is a LadeError (DOCKERFILE_INSTRUCTION) located at the node's lines.
  */
 import { ErrorCode, LadeError } from '../../errors/index.js';
+import { goLower } from '../gostrings/index.js';
 import type { DockerfileNode } from '../parser/index.js';
 import { instructionError } from './errors.js';
 import { parseHealthcheck } from './healthcheck.js';
@@ -59,7 +60,7 @@ export function isInstructionKind(word: string): word is InstructionKind {
  */
 export function parseInstruction(node: DockerfileNode, file: string): Instruction {
   const location = locationOf(node, file);
-  const kind = node.keyword.toLowerCase();
+  const kind = goLower(node.keyword);
   try {
     if (!isInstructionKind(kind)) {
       const message = withSuggestion(`unknown instruction: ${node.keyword}`, node.keyword, INSTRUCTION_NAMES, false);

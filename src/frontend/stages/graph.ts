@@ -7,7 +7,7 @@
  */
 import { LadeError } from '../../errors/index.js';
 import { locatedError, type InstructionLocation } from '../instructions/index.js';
-import { goQuote } from '../gostrings/index.js';
+import { goLower, goQuote } from '../gostrings/index.js';
 import type { ShellLexer } from '../shell/index.js';
 import { EnvList } from './env-list.js';
 import { parseImageReference, ImageReferenceError, type ImageReference } from './image-ref.js';
@@ -43,13 +43,13 @@ export class StageGraph {
   ) {
     stageNames.forEach((name, index) => {
       this.states.push({ kind: 'stage', index });
-      if (name !== undefined) this.byName.set(name.toLowerCase(), index);
+      if (name !== undefined) this.byName.set(goLower(name), index);
     });
   }
 
   /** A stage by name, case-insensitively. */
   findStage(name: string): number | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.byName.get(goLower(name));
   }
 
   /** BuildKit's stageName: the name, `stage-N`, or "" when the graph holds a single state. */
