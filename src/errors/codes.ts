@@ -15,6 +15,8 @@ export const ErrorCode = {
   ShellExpansion: 'SHELL_EXPANSION',
   /** A .dockerignore pattern is malformed. */
   DockerignorePattern: 'DOCKERIGNORE_PATTERN',
+  /** An image reference that does not parse (`Invalid reference format`). */
+  InvalidReference: 'INVALID_REFERENCE',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

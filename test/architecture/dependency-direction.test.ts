@@ -12,8 +12,9 @@ import { repoRoot } from '../helpers/paths.js';
  */
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
+  reference: ['errors'],
   graph: ['errors'],
-  frontend: ['errors', 'graph'],
+  frontend: ['errors', 'graph', 'reference'],
   content: ['errors'],
   image: ['errors', 'content'],
   registry: ['errors', 'content', 'image'],

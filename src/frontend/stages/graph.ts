@@ -10,7 +10,7 @@ import { locatedError, type InstructionLocation } from '../instructions/index.js
 import { goLower, goQuote } from '../gostrings/index.js';
 import type { ShellLexer } from '../shell/index.js';
 import { EnvList } from './env-list.js';
-import { parseImageReference, ImageReferenceError, type ImageReference } from './image-ref.js';
+import { parseImageReference, ImageReferenceError, type ImageReference } from '../../reference/index.js';
 
 /** Where content comes from: a stage, an image, or nothing. */
 export type StageSource =

@@ -13,8 +13,6 @@ export type { DeclaredArg, ExpandedCommand, ExpandedStage, StageState } from './
 export { parseOnbuildTriggers } from './onbuild-triggers.js';
 export { parsePlatform, formatPlatform, normalizePlatform, PlatformError, LINUX_AMD64 } from './platform.js';
 export type { Platform } from './platform.js';
-export { parseImageReference, ImageReferenceError } from './image-ref.js';
-export type { ImageReference } from './image-ref.js';
 export {
   BUILTIN_ARGS,
   NON_ENV_ARGS,

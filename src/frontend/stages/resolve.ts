@@ -34,7 +34,7 @@ import {
 import type { DockerfileDocument, Stage } from './document.js';
 import type { EnvList } from './env-list.js';
 import { StageGraph, type StageSource } from './graph.js';
-import { parseImageReference, ImageReferenceError } from './image-ref.js';
+import { parseImageReference, ImageReferenceError } from '../../reference/index.js';
 import { relocateToFrom, parseOnbuildTriggers } from './onbuild-triggers.js';
 import { LINUX_AMD64, parsePlatform, PlatformError, type Platform } from './platform.js';
 

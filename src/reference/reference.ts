@@ -2,11 +2,14 @@
  * Image references as the distribution/reference package reads them (ParseNormalizedNamed):
  * `alpine` is `docker.io/library/alpine`, a first component with `.` or `:` (or `localhost`)
  * is a registry, and a reference without tag or digest gets `:latest`. BuildKit checks every
- * base image and `--from` image this way, in reachable and unreachable stages alike.
+ * base image and `--from` image this way, and the Docker CLI every name a user types.
  */
+import { ErrorCode, LadeError } from '../errors/index.js';
 
 export interface ImageReference {
+  /** The registry host (and port): `docker.io`, `127.0.0.1:5000`. */
   domain: string;
+  /** The repository path within the registry: `library/alpine`. */
   path: string;
   tag?: string;
   digest?: string;
@@ -14,7 +17,11 @@ export interface ImageReference {
   normalized: string;
 }
 
-export class ImageReferenceError extends Error {}
+export class ImageReferenceError extends LadeError {
+  constructor(message: string) {
+    super(ErrorCode.InvalidReference, message);
+  }
+}
 
 const ALNUM = '[a-z0-9]+';
 const SEPARATOR = '(?:[._]|__|[-]+)';
@@ -102,4 +109,26 @@ export function parseImageReference(s: string): ImageReference {
   if (tag !== undefined) ref.tag = tag;
   if (digest !== undefined) ref.digest = digest;
   return ref;
+}
+
+/** `domain/path`, without tag or digest: `docker.io/library/alpine`. */
+export function repositoryOf(ref: ImageReference): string {
+  return ref.domain === '' ? ref.path : `${ref.domain}/${ref.path}`;
+}
+
+/**
+ * The short form Docker shows (reference.FamiliarName): `docker.io/library/alpine` is
+ * `alpine`, `docker.io/team/app` is `team/app`; other registries stay as they are.
+ */
+export function familiarRepository(ref: ImageReference): string {
+  if (ref.domain !== 'docker.io') return repositoryOf(ref);
+  return ref.path.startsWith('library/') && ref.path.indexOf('/', 8) < 0 ? ref.path.slice(8) : ref.path;
+}
+
+/** The familiar form with tag and digest, as in `docker images` and `RepoTags`: `alpine:3.19`. */
+export function familiarString(ref: ImageReference): string {
+  let out = familiarRepository(ref);
+  if (ref.tag !== undefined) out += `:${ref.tag}`;
+  if (ref.digest !== undefined) out += `@${ref.digest}`;
+  return out;
 }
