@@ -17,6 +17,48 @@ export const ErrorCode = {
   DockerignorePattern: 'DOCKERIGNORE_PATTERN',
   /** An image reference that does not parse (`Invalid reference format`). */
   InvalidReference: 'INVALID_REFERENCE',
+  /** An image document (manifest, index, config) or archive that is malformed or inconsistent. */
+  InvalidImage: 'INVALID_IMAGE',
+  /** No image by that name or ID. */
+  ImageNotFound: 'IMAGE_NOT_FOUND',
+  /** A name matches more than one image, or an operation conflicts with the store's state. */
+  ImageConflict: 'IMAGE_CONFLICT',
+  /** The image store is locked by another lade process. */
+  StoreLocked: 'STORE_LOCKED',
+  /** A string that is not an OCI digest (`algorithm:encoded`, image-spec descriptor.md). */
+  InvalidDigest: 'INVALID_DIGEST',
+  /** A well-formed digest whose algorithm lade does not compute (it computes only sha256). */
+  UnsupportedDigest: 'UNSUPPORTED_DIGEST',
+  /** Content whose sha256 is not the digest it was expected or stored under. */
+  DigestMismatch: 'DIGEST_MISMATCH',
+  /** Content whose length is not the size it was expected to have. */
+  SizeMismatch: 'SIZE_MISMATCH',
+  /** No blob with this digest in the content store. */
+  BlobNotFound: 'BLOB_NOT_FOUND',
+  /** A blob larger than the caller allows reading into memory. */
+  BlobTooLarge: 'BLOB_TOO_LARGE',
+  /** Compressed data that is truncated or corrupt. */
+  CorruptCompression: 'CORRUPT_COMPRESSION',
+  /** A compression format lade cannot handle here, or whose helper program is not installed. */
+  UnsupportedCompression: 'UNSUPPORTED_COMPRESSION',
+  /** A filesystem operation in the content store failed (space, permissions, I/O). */
+  StoreIo: 'STORE_IO',
+  /** A layer tar is malformed: bad header checksum, bad number field, bad PAX record. */
+  LayerFormat: 'LAYER_FORMAT',
+  /** A layer tar ends early: inside a header, a body, or before its end-of-archive marker. */
+  LayerTruncated: 'LAYER_TRUNCATED',
+  /** A layer tar holds an entry type lade does not extract (sparse, contiguous, volume, …). */
+  LayerUnsupportedEntry: 'LAYER_UNSUPPORTED_ENTRY',
+  /** A layer entry name or link target is empty, escapes the root, or is an invalid whiteout. */
+  LayerUnsafePath: 'LAYER_UNSAFE_PATH',
+  /** An entry handed to the layer writer is inconsistent (size, type, path). */
+  LayerInvalidEntry: 'LAYER_INVALID_ENTRY',
+  /** A filesystem operation failed while applying a layer; the message names the entry. */
+  LayerApply: 'LAYER_APPLY',
+  /** A filesystem operation failed while packing a directory into a layer. */
+  LayerPack: 'LAYER_PACK',
+  /** The native addon (native/sys) is not built or cannot be loaded. */
+  NativeAddonMissing: 'NATIVE_ADDON_MISSING',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

@@ -1,0 +1,109 @@
+/**
+ * gzip compression on several cores whose output does not depend on how many there are (pigz's
+ * scheme). The input is cut at fixed 1 MiB boundaries; each block is deflated on libuv's thread
+ * pool with the previous block's last 32 KiB as preset dictionary (so the ratio stays that of one
+ * stream) and ends with a sync flush, the last with a finish. Between one RFC 1952 header and the
+ * CRC-32/ISIZE trailer the blocks form a single ordinary gzip member that any gunzip reads.
+ * Layer digests stay reproducible: same input and level, same bytes, on any machine.
+ */
+import { availableParallelism } from 'node:os';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { constants, crc32, deflateRaw } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
+
+/** Bytes per independently deflated block: fixed, because it shapes the output. */
+const BLOCK = 1 << 20;
+/** deflate's window: the most a dictionary can usefully hold. */
+const WINDOW = 32 << 10;
+/**
+ * Blocks in flight: twice the cores, so a core never idles while the oldest block is awaited, but
+ * no more than libuv's thread pool runs at once (4 unless UV_THREADPOOL_SIZE says otherwise;
+ * raising it is the CLI's decision, made before the pool starts).
+ */
+const IN_FLIGHT = Math.max(2, Math.min(2 * availableParallelism(), Number(process.env['UV_THREADPOOL_SIZE']) || 4));
+
+function deflateBlock(input: Buffer, options: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    deflateRaw(input, options, (err, out) => (err === null ? resolve(out) : reject(err)));
+  });
+}
+
+class ParallelGzip extends Transform {
+  private block = Buffer.allocUnsafe(BLOCK);
+  private fill = 0;
+  private dictionary: Buffer | undefined;
+  private crc = 0;
+  private isize = 0;
+  private readonly inFlight: Promise<Buffer>[] = [];
+  private headerSent = false;
+
+  constructor(private readonly level: number) {
+    super({ readableHighWaterMark: BLOCK, writableHighWaterMark: BLOCK });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.accept(chunk).then(() => callback(), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.finish().then(() => callback(), callback);
+  }
+
+  private async accept(chunk: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      const n = Math.min(BLOCK - this.fill, chunk.byteLength - offset);
+      chunk.copy(this.block, this.fill, offset, offset + n);
+      this.fill += n;
+      offset += n;
+      if (this.fill === BLOCK) await this.submit(false);
+    }
+  }
+
+  private async submit(last: boolean): Promise<void> {
+    const input = this.block.subarray(0, this.fill);
+    this.crc = crc32(input, this.crc);
+    // ISIZE is the input length modulo 2^32 (RFC 1952 §2.3.1).
+    this.isize = (this.isize + input.byteLength) >>> 0;
+    const options: ZlibOptions = {
+      level: this.level,
+      memLevel: 9,
+      finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      ...(this.dictionary === undefined ? {} : { dictionary: this.dictionary }),
+    };
+    const job = deflateBlock(input, options);
+    // Awaited in order later; this branch only keeps a failure from counting as unhandled meanwhile.
+    job.catch(() => undefined);
+    this.inFlight.push(job);
+    this.dictionary = input.byteLength >= WINDOW ? input.subarray(input.byteLength - WINDOW) : undefined;
+    // The job still reads `input`: later data goes into a new buffer.
+    this.block = Buffer.allocUnsafe(BLOCK);
+    this.fill = 0;
+    while (this.inFlight.length >= IN_FLIGHT) this.output(await this.inFlight.shift()!);
+  }
+
+  private async finish(): Promise<void> {
+    await this.submit(true);
+    while (this.inFlight.length > 0) this.output(await this.inFlight.shift()!);
+    const trailer = Buffer.allocUnsafe(8);
+    trailer.writeUInt32LE(this.crc >>> 0, 0);
+    trailer.writeUInt32LE(this.isize, 4);
+    this.push(trailer);
+  }
+
+  private output(deflated: Buffer): void {
+    if (!this.headerSent) {
+      this.headerSent = true;
+      // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL OS=3 (Unix), as zlib writes it: no name, no time.
+      const xfl = this.level === 9 ? 2 : this.level >= 0 && this.level < 2 ? 4 : 0;
+      this.push(Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, xfl, 3]));
+    }
+    if (deflated.byteLength > 0) this.push(deflated);
+  }
+}
+
+/** A gzip compressor at `level` (-1 for zlib's default, 0–9). */
+export function parallelGzip(level: number): Transform {
+  return new ParallelGzip(level);
+}
