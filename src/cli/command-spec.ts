@@ -16,7 +16,7 @@ export interface OptionSpec {
   long: string;
   short?: string;
   /** The value's type word as Docker's help shows it (`string`, `list`, `int`); absent for booleans. */
-  type?: 'string' | 'list' | 'int' | 'bytes' | 'stringArray';
+  type?: 'string' | 'list' | 'int' | 'bytes' | 'stringArray' | 'filter';
   description: string;
   /** Shown as `(default "x")`. */
   defaultValue?: string;

@@ -53,7 +53,7 @@ function collect(value: string, previous: unknown): string[] {
 function toOption(spec: OptionSpec, hidden = spec.hidden === true): Option {
   const flags = `${spec.short === undefined ? '' : `-${spec.short}, `}--${spec.long}${spec.type === undefined ? '' : ' <value>'}`;
   const option = new Option(flags, spec.description);
-  if (spec.type === 'list' || spec.type === 'stringArray') option.argParser(collect);
+  if (spec.type === 'list' || spec.type === 'stringArray' || spec.type === 'filter') option.argParser(collect);
   if (hidden) option.hideHelp();
   return option;
 }

@@ -1,0 +1,80 @@
+/** `lade save` and `lade load`. */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+import { ErrorCode, LadeError } from '../../../errors/index.js';
+import { displayName, loadArchive, resolveForSave, writeArchive } from '../../../image/index.js';
+import type { LeafCommand } from '../../command-spec.js';
+import { openStore } from './common.js';
+
+export const saveCommand: LeafCommand = {
+  kind: 'leaf',
+  name: 'save',
+  usage: '[OPTIONS] IMAGE [IMAGE...]',
+  summary: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
+  args: { min: 1 },
+  options: [{ long: 'output', short: 'o', type: 'string', description: 'Write to a file, instead of STDOUT' }],
+  async run(ctx, args, options) {
+    const store = await openStore(ctx);
+    const output = typeof options['output'] === 'string' ? options['output'] : undefined;
+    if (output === undefined && process.stdout.isTTY === true) {
+      throw new LadeError(ErrorCode.Usage, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    }
+    // Every name is resolved before a byte is written.
+    const items = await resolveForSave(store, args);
+    if (output === undefined) {
+      await writeArchive(store, items, process.stdout);
+      return 0;
+    }
+    // A failed save leaves no half-written file under the name asked for.
+    const temp = join(dirname(output), `.${basename(output)}.lade-${process.pid}`);
+    try {
+      await writeArchive(store, items, createWriteStream(temp, { mode: 0o600 }));
+      await rename(temp, output);
+    } catch (err) {
+      await rm(temp, { force: true });
+      if ((err as NodeJS.ErrnoException).code !== undefined && !(err instanceof LadeError)) {
+        throw new LadeError(ErrorCode.FileRead, `cannot write ${output}: ${(err as Error).message}`, { cause: err });
+      }
+      throw err;
+    }
+    return 0;
+  },
+};
+
+export const loadCommand: LeafCommand = {
+  kind: 'leaf',
+  name: 'load',
+  usage: '[OPTIONS]',
+  summary: 'Load an image from a tar archive or STDIN',
+  args: { min: 0, max: 0 },
+  options: [
+    { long: 'input', short: 'i', type: 'string', description: 'Read from tar archive file, instead of STDIN' },
+    { long: 'quiet', short: 'q', description: 'Suppress the load output' },
+  ],
+  async run(ctx, _args, options) {
+    const store = await openStore(ctx);
+    const input = typeof options['input'] === 'string' ? options['input'] : undefined;
+    if (input === undefined && process.stdin.isTTY === true) {
+      throw new LadeError(ErrorCode.Usage, 'requested load from stdin, but stdin is empty');
+    }
+    const source = input === undefined ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
+    if (input !== undefined) {
+      // Surface a missing file as a clear error before any work starts.
+      await new Promise<void>((resolve, reject) => {
+        source.once('open', () => resolve());
+        source.once('error', (err: Error) => reject(new LadeError(ErrorCode.FileRead, `open ${input}: ${(err as Error).message}`, { cause: err })));
+      });
+    }
+    const loaded = await loadArchive(store, source);
+    if (options['quiet'] !== true) {
+      for (const image of loaded) {
+        if (image.names.length === 0) ctx.out.stdout(`Loaded image ID: ${image.id}\n`);
+        for (const name of image.names) ctx.out.stdout(`Loaded image: ${displayName(name)}\n`);
+      }
+    }
+    return 0;
+  },
+};
+

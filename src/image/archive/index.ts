@@ -1,0 +1,3 @@
+export { resolveForSave, writeArchive } from './save.js';
+export { loadArchive } from './load.js';
+export type { LoadedArchiveImage } from './load.js';

@@ -1,0 +1,31 @@
+/**
+ * What a stored layer blob is: its compression, its diffID (the digest of the uncompressed
+ * tar) and the size it unpacks to. Loading and pulling check the diffID against the config,
+ * which is what ties a config to its layers.
+ */
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform } from 'node:stream';
+import { openDecompressed, sha256Digest, type ContentStore, type DetectedCompression, type Digest } from '../content/index.js';
+import { scanLayer } from './layer-scan.js';
+
+export interface LayerInfo {
+  digest: Digest;
+  compression: DetectedCompression;
+  diffId: Digest;
+  /** Bytes the layer unpacks to (Docker's Size). */
+  size: number;
+}
+
+export async function inspectLayerBlob(content: ContentStore, digest: Digest, what: string): Promise<LayerInfo> {
+  const { compression, stream } = await openDecompressed(await content.openRead(digest));
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  stream.on('error', (err) => hashing.destroy(err));
+  const scan = await scanLayer(stream.pipe(hashing).pipe(new PassThrough({ highWaterMark: 1 << 20 })), what);
+  return { digest, compression, diffId: sha256Digest(hash.digest('hex')), size: scan.size };
+}

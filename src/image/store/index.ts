@@ -1,0 +1,4 @@
+export { openImageStore, tagName, displayName, normalizeName } from './image-store.js';
+export type { ImageStore, StoredImage, LoadedImage, NewImage, RemoveResult, PruneResult } from './image-store.js';
+export type { ImageRecord, TagRecord } from './records.js';
+export type { Lease } from './leases.js';
