@@ -4,9 +4,8 @@
  * each hard-linked file once (a hard link entry adds nothing).
  */
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { ErrorCode, LadeError } from '../errors/index.js';
+import { readLayer } from '../layer/index.js';
 
 export interface LayerScan {
   /** Bytes the layer unpacks to, as Docker counts them. */
@@ -16,19 +15,16 @@ export interface LayerScan {
 
 export async function scanLayer(stream: Readable, what: string): Promise<LayerScan> {
   const scan: LayerScan = { size: 0, entries: 0 };
-  const extract = tar.extract();
-  extract.on('entry', (header, body, next) => {
-    scan.entries++;
-    if (header.type === 'file' || header.type === 'contiguous-file') scan.size += header.size ?? 0;
-    else if (header.type === 'symlink') scan.size += Buffer.byteLength(header.linkname ?? '');
-    body.on('end', next);
-    body.resume();
-  });
   try {
-    await pipeline(stream, extract);
+    // Bodies left unread are skipped by the reader, which still consumes every byte.
+    for await (const { entry } of readLayer(stream)) {
+      scan.entries++;
+      if (entry.type === 'file') scan.size += entry.size;
+      else if (entry.type === 'symlink') scan.size += Buffer.byteLength(entry.linkname);
+    }
   } catch (err) {
-    if (err instanceof LadeError) throw err;
-    throw new LadeError(ErrorCode.InvalidImage, `${what} is not a valid tar archive: ${(err as Error).message}`, { cause: err });
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new LadeError(ErrorCode.InvalidImage, `${what} is not a valid tar archive: ${detail}`, { cause: err });
   }
   return scan;
 }

@@ -1,0 +1,346 @@
+/*
+ * lade_sys: the few Linux system calls Node's fs lacks — mknod(2) and the l*xattr(2) family.
+ *
+ * Each export performs exactly one call and reports failure the way Node's fs does: an Error
+ * whose message is "CODE: description, syscall 'path'" with `errno` (negative, as libuv reports
+ * it), `code`, `syscall` and `path`. Every decision (which node to create, which attributes to
+ * copy, which errors to tolerate) is made in TypeScript (src/sys, src/layer).
+ *
+ * Exports:
+ *   mknod(path: string, mode: number, major: number, minor: number): undefined
+ *   lsetxattr(path: string, name: string, value: Uint8Array): undefined
+ *   lgetxattr(path: string, name: string): Buffer | undefined   (undefined when absent)
+ *   llistxattr(path: string): string[]
+ *   lremovexattr(path: string, name: string): undefined
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+/* A value can change size between the sizing call and the reading call (ERANGE); retry a few
+ * times, then report the ERANGE. */
+#define XATTR_RETRIES 8
+
+static const char *errno_name(int err) {
+  /* One number, two names on Linux; Node (libuv) reports ENOTSUP. */
+  if (err == EOPNOTSUPP) return "ENOTSUP";
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  const char *name = strerrorname_np(err);
+  if (name != NULL) return name;
+#endif
+  switch (err) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EIO: return "EIO";
+    case E2BIG: return "E2BIG";
+    case EBADF: return "EBADF";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EINVAL: return "EINVAL";
+    case EFBIG: return "EFBIG";
+    case ENOSPC: return "ENOSPC";
+    case EROFS: return "EROFS";
+    case ERANGE: return "ERANGE";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSYS: return "ENOSYS";
+    case ELOOP: return "ELOOP";
+    case ENODATA: return "ENODATA";
+    case EDQUOT: return "EDQUOT";
+    default: return "UNKNOWN";
+  }
+}
+
+/* Throws the Node-style system error described in the header comment. */
+static void throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  char desc_buf[256];
+  const char *desc = strerror_r(err, desc_buf, sizeof desc_buf);
+  const char *code = errno_name(err);
+  size_t len = strlen(code) + strlen(desc) + strlen(syscall) + strlen(path) + 16;
+  char *msg = malloc(len);
+  if (msg == NULL) {
+    napi_throw_error(env, "ENOMEM", "out of memory while reporting a system error");
+    return;
+  }
+  snprintf(msg, len, "%s: %s, %s '%s'", code, desc, syscall, path);
+
+  napi_value js_code, js_msg, error, js_errno, js_syscall, js_path;
+  int ok = napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &js_code) == napi_ok &&
+           napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &js_msg) == napi_ok &&
+           napi_create_error(env, js_code, js_msg, &error) == napi_ok &&
+           napi_create_int32(env, -err, &js_errno) == napi_ok &&
+           napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &js_syscall) == napi_ok &&
+           napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &js_path) == napi_ok &&
+           napi_set_named_property(env, error, "errno", js_errno) == napi_ok &&
+           napi_set_named_property(env, error, "syscall", js_syscall) == napi_ok &&
+           napi_set_named_property(env, error, "path", js_path) == napi_ok;
+  if (ok) napi_throw(env, error);
+  else napi_throw_error(env, code, msg);
+  free(msg);
+}
+
+static void throw_type_error(napi_env env, const char *code, const char *msg) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_type_error(env, code, msg);
+}
+
+/* Reports a failed N-API call unless it already left an exception behind. */
+static void throw_napi_failure(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return;
+  const napi_extended_error_info *info = NULL;
+  napi_get_last_error_info(env, &info);
+  napi_throw_error(env, NULL, info != NULL && info->error_message != NULL ? info->error_message : "N-API call failed");
+}
+
+/* Reads a JS string argument as a NUL-terminated UTF-8 copy (caller frees). A string with an
+ * embedded NUL would silently name a different file in C, so it is refused, as Node's fs does. */
+static char *get_string(napi_env env, napi_value value, const char *what) {
+  size_t len = 0;
+  napi_status status = napi_get_value_string_utf8(env, value, NULL, 0, &len);
+  if (status == napi_string_expected) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "The \"%s\" argument must be of type string", what);
+    throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    return NULL;
+  }
+  if (status != napi_ok) {
+    throw_napi_failure(env);
+    return NULL;
+  }
+  char *buf = malloc(len + 1);
+  if (buf == NULL) {
+    napi_throw_error(env, "ENOMEM", "out of memory");
+    return NULL;
+  }
+  if (napi_get_value_string_utf8(env, value, buf, len + 1, &len) != napi_ok) {
+    free(buf);
+    throw_napi_failure(env);
+    return NULL;
+  }
+  if (strlen(buf) != len) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "The \"%s\" argument must not contain null bytes", what);
+    free(buf);
+    throw_type_error(env, "ERR_INVALID_ARG_VALUE", msg);
+    return NULL;
+  }
+  return buf;
+}
+
+static int get_uint32(napi_env env, napi_value value, const char *what, uint32_t *out) {
+  napi_status status = napi_get_value_uint32(env, value, out);
+  if (status == napi_number_expected) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "The \"%s\" argument must be of type number", what);
+    throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+    return 0;
+  }
+  if (status != napi_ok) {
+    throw_napi_failure(env);
+    return 0;
+  }
+  return 1;
+}
+
+/* Fetches exactly `want` arguments; fewer is a TypeError. */
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    throw_napi_failure(env);
+    return 0;
+  }
+  if (argc < want) {
+    throw_type_error(env, "ERR_MISSING_ARGS", "missing arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) return NULL;
+  uint32_t mode, major_no, minor_no;
+  if (!get_uint32(env, argv[1], "mode", &mode) || !get_uint32(env, argv[2], "major", &major_no) ||
+      !get_uint32(env, argv[3], "minor", &minor_no))
+    return NULL;
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  if (mknod(path, (mode_t)mode, makedev(major_no, minor_no)) != 0) throw_errno(env, errno, "mknod", path);
+  free(path);
+  return NULL;
+}
+
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv)) return NULL;
+  bool is_typed = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok ||
+      (is_typed && napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL) != napi_ok)) {
+    throw_napi_failure(env);
+    return NULL;
+  }
+  if (!is_typed || type != napi_uint8_array) {
+    throw_type_error(env, "ERR_INVALID_ARG_TYPE", "The \"value\" argument must be a Buffer or Uint8Array");
+    return NULL;
+  }
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = get_string(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  /* An empty value may come with a NULL data pointer; the kernel wants a valid one. */
+  static const char empty = 0;
+  if (lsetxattr(path, name, length == 0 ? &empty : data, length, 0) != 0) throw_errno(env, errno, "lsetxattr", path);
+  free(name);
+  free(path);
+  return NULL;
+}
+
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = get_string(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  napi_value result = NULL;
+  int err = ERANGE;
+  for (int attempt = 0; attempt < XATTR_RETRIES; attempt++) {
+    ssize_t size = lgetxattr(path, name, NULL, 0);
+    if (size < 0) {
+      err = errno;
+      break;
+    }
+    char *buf = malloc(size > 0 ? (size_t)size : 1);
+    if (buf == NULL) {
+      err = ENOMEM;
+      break;
+    }
+    ssize_t got = lgetxattr(path, name, buf, (size_t)size);
+    if (got < 0) {
+      err = errno;
+      free(buf);
+      if (err == ERANGE) continue;
+      break;
+    }
+    if (napi_create_buffer_copy(env, (size_t)got, buf, NULL, &result) != napi_ok) throw_napi_failure(env);
+    free(buf);
+    err = 0;
+    break;
+  }
+  if (err == ENODATA) napi_get_undefined(env, &result);
+  else if (err != 0) throw_errno(env, err, "lgetxattr", path);
+  free(name);
+  free(path);
+  return result;
+}
+
+/* The kernel returns names as one buffer of NUL-terminated strings. */
+static napi_value names_to_array(napi_env env, const char *buf, size_t size) {
+  napi_value array;
+  if (napi_create_array(env, &array) != napi_ok) {
+    throw_napi_failure(env);
+    return NULL;
+  }
+  uint32_t index = 0;
+  size_t pos = 0;
+  while (pos < size) {
+    size_t len = strnlen(buf + pos, size - pos);
+    napi_value name;
+    if (napi_create_string_utf8(env, buf + pos, len, &name) != napi_ok ||
+        napi_set_element(env, array, index++, name) != napi_ok) {
+      throw_napi_failure(env);
+      return NULL;
+    }
+    pos += len + 1;
+  }
+  return array;
+}
+
+static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  napi_value result = NULL;
+  int err = ERANGE;
+  for (int attempt = 0; attempt < XATTR_RETRIES; attempt++) {
+    ssize_t size = llistxattr(path, NULL, 0);
+    if (size < 0) {
+      err = errno;
+      break;
+    }
+    char *buf = malloc(size > 0 ? (size_t)size : 1);
+    if (buf == NULL) {
+      err = ENOMEM;
+      break;
+    }
+    ssize_t got = llistxattr(path, buf, (size_t)size);
+    if (got < 0) {
+      err = errno;
+      free(buf);
+      if (err == ERANGE) continue;
+      break;
+    }
+    result = names_to_array(env, buf, (size_t)got);
+    free(buf);
+    err = 0;
+    break;
+  }
+  if (err != 0) throw_errno(env, err, "llistxattr", path);
+  free(path);
+  return result;
+}
+
+static napi_value js_lremovexattr(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  char *name = get_string(env, argv[1], "name");
+  if (name == NULL) {
+    free(path);
+    return NULL;
+  }
+  if (lremovexattr(path, name) != 0) throw_errno(env, errno, "lremovexattr", path);
+  free(name);
+  free(path);
+  return NULL;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  napi_property_descriptor props[] = {
+      {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) {
+    throw_napi_failure(env);
+    return NULL;
+  }
+  return exports;
+}

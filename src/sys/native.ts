@@ -1,0 +1,81 @@
+/**
+ * The system calls Node's fs lacks (mknod, the l*xattr family), from the N-API addon built in
+ * native/sys. The addon performs one call per function and throws Node-style errors; this module
+ * only loads it (lazily, so code that never needs it runs without it) and types it.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode, LadeError } from '../errors/index.js';
+
+/** A failed system call, shaped like Node's fs errors. `errno` is negative, as libuv reports it. */
+export interface SysError extends Error {
+  errno: number;
+  code: string;
+  syscall: string;
+  path: string;
+}
+
+interface Addon {
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Uint8Array): void;
+  lgetxattr(path: string, name: string): Buffer | undefined;
+  llistxattr(path: string): string[];
+  lremovexattr(path: string, name: string): void;
+}
+
+/** Compiled, this file is dist/src/sys/native.js; the addon sits in the checkout's native/sys/build. */
+const DEFAULT_ADDON = fileURLToPath(new URL('../../../native/sys/build/lade_sys.node', import.meta.url));
+
+let loaded: Addon | undefined;
+
+/**
+ * Loads the addon from `path` (the build output by default). Exported for tests that check the
+ * message a missing addon produces.
+ */
+export function loadAddon(path: string = DEFAULT_ADDON): Addon {
+  try {
+    return createRequire(import.meta.url)(path) as Addon;
+  } catch (err) {
+    throw new LadeError(ErrorCode.NativeAddonMissing, `lade's native addon cannot be loaded from ${path}`, {
+      cause: err,
+      hint: 'build it with `npm ci` (or `make -C native/sys`)',
+    });
+  }
+}
+
+function addon(): Addon {
+  loaded ??= loadAddon();
+  return loaded;
+}
+
+export function isSysError(err: unknown): err is SysError {
+  return err instanceof Error && typeof (err as Partial<SysError>).code === 'string' && typeof (err as Partial<SysError>).errno === 'number';
+}
+
+/**
+ * mknod(2). `mode` carries the file type (fs.constants.S_IFCHR, S_IFBLK, S_IFIFO) and the
+ * permission bits, which the process umask narrows as for any creation.
+ */
+export function mknod(path: string, mode: number, major: number, minor: number): void {
+  addon().mknod(path, mode, major, minor);
+}
+
+/** lsetxattr(2) with no flags: creates or replaces; never follows a final symlink. */
+export function lsetxattr(path: string, name: string, value: Uint8Array): void {
+  addon().lsetxattr(path, name, value);
+}
+
+/** lgetxattr(2): the value, or undefined when the attribute is absent (ENODATA). */
+export function lgetxattr(path: string, name: string): Buffer | undefined {
+  return addon().lgetxattr(path, name);
+}
+
+/** llistxattr(2): attribute names in the kernel's order (only those the caller may read). */
+export function llistxattr(path: string): string[] {
+  return addon().llistxattr(path);
+}
+
+/** lremovexattr(2). */
+export function lremovexattr(path: string, name: string): void {
+  addon().lremovexattr(path, name);
+}
