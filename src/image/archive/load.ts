@@ -103,12 +103,13 @@ class ArchiveReader {
         throw bad(`archive member ${name} is not named after a valid digest: ${(err as Error).message}`);
       }
       this.members.set(name, { kind: 'blob', ...(await this.store(body, { digest, size: header.size ?? 0 })) });
-    } else if (name.endsWith('/layer.tar') || name === 'layer.tar') {
-      this.members.set(name, { kind: 'blob', ...(await this.store(body, { size: header.size ?? 0 })) });
-    } else if (name.endsWith('.json') || name === 'oci-layout' || name === 'repositories') {
+    } else if (name.endsWith('.json') || name === 'oci-layout' || name === 'repositories' || name.endsWith('/VERSION')) {
       this.members.set(name, { kind: 'data', data: await collect(body, SMALL_FILE_LIMIT, name) });
     } else {
-      body.resume();
+      // Layers go by many names: `<id>/layer.tar` (Docker 20.10), `<hex>.tar` (skopeo), anything a
+      // manifest.json points at. Each goes to the store as it streams by; what no image ends up
+      // using is removed again at the end.
+      this.members.set(name, { kind: 'blob', ...(await this.store(body, { size: header.size ?? 0 })) });
     }
   }
 
@@ -179,7 +180,9 @@ export async function loadArchive(store: ImageStore, source: Readable): Promise<
       await reader.read(stream);
       const candidates = reader.members.has('manifest.json') ? await fromDockerManifest(reader) : await fromOciLayout(reader);
       const loaded: LoadedArchiveImage[] = [];
-      for (const c of candidates) loaded.push(await register(store, reader, c));
+      const used = new Set<string>();
+      for (const c of candidates) loaded.push(await register(store, reader, c, used));
+      for (const digest of reader.added) if (!used.has(digest)) await store.content.delete(digest);
       return loaded;
     } catch (err) {
       for (const digest of reader.added.reverse()) await store.content.delete(digest).catch(() => false);
@@ -270,8 +273,9 @@ async function fromOciLayout(reader: ArchiveReader): Promise<Candidate[]> {
   return [...byManifest.values()];
 }
 
-async function register(store: ImageStore, reader: ArchiveReader, c: Candidate): Promise<LoadedArchiveImage> {
+async function register(store: ImageStore, reader: ArchiveReader, c: Candidate, used: Set<string>): Promise<LoadedArchiveImage> {
   const config = await reader.storeDocument(c.configBytes);
+  used.add(config.digest);
   let size = 0;
   let converted = false;
   const layerSizes: number[] = [];
@@ -293,6 +297,7 @@ async function register(store: ImageStore, reader: ArchiveReader, c: Candidate):
     }
     size += info.size;
     layerSizes.push(info.size);
+    used.add(layer.digest);
     layerDescriptors.push({ mediaType: layerMediaType(info.compression as LayerCompression, 'oci'), digest: layer.digest, size: layer.size });
   }
   let manifest = converted ? undefined : c.manifest;
@@ -310,6 +315,7 @@ async function register(store: ImageStore, reader: ArchiveReader, c: Candidate):
     if (parsed.config.digest !== config.digest) throw bad(`manifest ${manifest.descriptor.digest} names another config`);
   }
   const stored = await reader.storeDocument(manifest.bytes);
+  used.add(stored.digest);
   const descriptor = { ...manifest.descriptor, digest: stored.digest, size: stored.size };
   const created = typeof c.config.created === 'string' ? c.config.created : undefined;
   // A name already used by another image moves to this one, as with Docker's load.
