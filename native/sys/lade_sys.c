@@ -12,6 +12,7 @@
  *   lgetxattr(path: string, name: string): Buffer | undefined   (undefined when absent)
  *   llistxattr(path: string): string[]
  *   lremovexattr(path: string, name: string): undefined
+ *   tryflock(fd: number, exclusive: boolean): boolean   (false when another holder has it)
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -330,6 +332,35 @@ static napi_value js_lremovexattr(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* flock(2) without blocking (a blocking call would stall Node's event loop): true when taken,
+ * false when another open file description holds a conflicting lock. The lock goes with the
+ * descriptor, so closing it (or the process dying) releases it. */
+static napi_value js_tryflock(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  int32_t fd;
+  bool exclusive;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    throw_type_error(env, "ERR_INVALID_ARG_TYPE", "fd must be a number");
+    return NULL;
+  }
+  if (napi_get_value_bool(env, argv[1], &exclusive) != napi_ok) {
+    throw_type_error(env, "ERR_INVALID_ARG_TYPE", "exclusive must be a boolean");
+    return NULL;
+  }
+  int rc;
+  do {
+    rc = flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  napi_value result;
+  if (rc != 0 && errno != EWOULDBLOCK) {
+    throw_errno(env, errno, "flock", "");
+    return NULL;
+  }
+  if (napi_get_boolean(env, rc == 0, &result) != napi_ok) return NULL;
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -337,6 +368,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tryflock", NULL, js_tryflock, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) {
     throw_napi_failure(env);

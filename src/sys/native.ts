@@ -1,5 +1,5 @@
 /**
- * The system calls Node's fs lacks (mknod, the l*xattr family), from the N-API addon built in
+ * The system calls Node's fs lacks (mknod, the l*xattr family, flock), from the N-API addon built in
  * native/sys. The addon performs one call per function and throws Node-style errors; this module
  * only loads it (lazily, so code that never needs it runs without it) and types it.
  */
@@ -21,6 +21,7 @@ interface Addon {
   lgetxattr(path: string, name: string): Buffer | undefined;
   llistxattr(path: string): string[];
   lremovexattr(path: string, name: string): void;
+  tryflock(fd: number, exclusive: boolean): boolean;
 }
 
 /** Compiled, this file is dist/src/sys/native.js; the addon sits in the checkout's native/sys/build. */
@@ -78,4 +79,12 @@ export function llistxattr(path: string): string[] {
 /** lremovexattr(2). */
 export function lremovexattr(path: string, name: string): void {
   addon().lremovexattr(path, name);
+}
+
+/**
+ * flock(2) without waiting: true when the lock was taken, false when another holder has it. The
+ * lock belongs to the open file: closing the FileHandle, or the process dying, releases it.
+ */
+export function tryFlock(fd: number, exclusive = true): boolean {
+  return addon().tryflock(fd, exclusive);
 }

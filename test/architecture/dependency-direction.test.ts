@@ -18,7 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   sys: ['errors'],
   content: ['errors'],
   layer: ['errors', 'sys'],
-  image: ['errors', 'content', 'reference', 'layer'],
+  image: ['errors', 'content', 'reference', 'layer', 'sys'],
   registry: ['errors', 'content', 'image'],
   snapshotter: ['errors', 'content', 'image', 'layer', 'sys'],
   executor: ['errors'],

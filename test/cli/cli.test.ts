@@ -1,29 +1,10 @@
 // The CLI as users meet it: the real bin/lade in a child process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { repoRoot } from '../helpers/paths.js';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lade(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  if (options.env?.['LADE_ROOT'] === undefined) delete env['LADE_ROOT'];
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lade'), ...args], {
-    input: options.input ?? '',
-    env,
-    cwd: options.cwd ?? repoRoot,
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { lade, type Run } from '../helpers/lade-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lade-cli-'));
 function dockerfile(text: string, name = 'Dockerfile'): string {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, type Digest } from '../../content/index.js';
+import { alive } from './lock.js';
 
 export interface Lease {
   /** Records that the operation holds this blob. Persisted before it returns. */
@@ -15,14 +16,6 @@ export interface Lease {
   readonly digests: ReadonlySet<Digest>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function withLease<T>(dir: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
   await mkdir(dir, { recursive: true });

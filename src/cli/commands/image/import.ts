@@ -1,9 +1,9 @@
 /** `lade import`: a root filesystem tarball (file or `-`) becomes an image, as `docker import`. */
-import { createReadStream } from 'node:fs';
 import { ErrorCode, LadeError } from '../../../errors/index.js';
 import { parseDockerfile, parseInstruction, type Instruction } from '../../../frontend/index.js';
 import { importRootfs, type ContainerConfig } from '../../../image/index.js';
 import type { LeafCommand } from '../../command-spec.js';
+import { openInputStream } from '../../read-input.js';
 import { openStore, stringList } from './common.js';
 
 /** The instructions `docker import --change` (and `docker commit --change`) accept. */
@@ -93,13 +93,7 @@ export const importCommand: LeafCommand = {
     if (/^[a-z]+:\/\//i.test(file)) {
       throw new LadeError(ErrorCode.Usage, `importing from a URL is not supported: ${file}`, { hint: 'Download it first, then import the file.' });
     }
-    const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-    if (file !== '-') {
-      await new Promise<void>((resolve, reject) => {
-        source.once('open', () => resolve());
-        source.once('error', (err: Error) => reject(new LadeError(ErrorCode.FileRead, `open ${file}: ${(err as Error).message}`, { cause: err })));
-      });
-    }
+    const source = await openInputStream(file);
     const message = typeof options['message'] === 'string' ? options['message'] : undefined;
     const result = await importRootfs(store, source, {
       names: args[1] === undefined ? [] : [args[1]],

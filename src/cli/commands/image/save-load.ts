@@ -1,11 +1,12 @@
 /** `lade save` and `lade load`. */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 import { ErrorCode, LadeError } from '../../../errors/index.js';
 import { displayName, loadArchive, resolveForSave, writeArchive } from '../../../image/index.js';
 import type { LeafCommand } from '../../command-spec.js';
+import { openInputStream } from '../../read-input.js';
 import { openStore } from './common.js';
 
 export const saveCommand: LeafCommand = {
@@ -59,14 +60,7 @@ export const loadCommand: LeafCommand = {
     if (input === undefined && process.stdin.isTTY === true) {
       throw new LadeError(ErrorCode.Usage, 'requested load from stdin, but stdin is empty');
     }
-    const source = input === undefined ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
-    if (input !== undefined) {
-      // Surface a missing file as a clear error before any work starts.
-      await new Promise<void>((resolve, reject) => {
-        source.once('open', () => resolve());
-        source.once('error', (err: Error) => reject(new LadeError(ErrorCode.FileRead, `open ${input}: ${(err as Error).message}`, { cause: err })));
-      });
-    }
+    const source = await openInputStream(input ?? '-');
     const loaded = await loadArchive(store, source);
     if (options['quiet'] !== true) {
       for (const image of loaded) {
