@@ -14,4 +14,6 @@ export type { ImportOptions, ImportResult } from './import.js';
 export { openImageStore, tagName, displayName, normalizeName } from './store/index.js';
 export type { ImageRecord, ImageStore, LoadedImage, PruneResult, RemoveResult, StoredImage } from './store/index.js';
 export { loadArchive, resolveForSave, writeArchive } from './archive/index.js';
-export type { LoadedArchiveImage } from './archive/index.js';
+export type { LoadedArchiveImage, SaveOptions } from './archive/index.js';
+export { compressLayer } from './compress-layer.js';
+export type { CompressedLayer } from './compress-layer.js';

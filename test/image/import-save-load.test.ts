@@ -169,3 +169,40 @@ async function rebuildTar(members: Map<string, Buffer>): Promise<Buffer> {
   const { makeTar } = await import('../helpers/tar-fixtures.js');
   return makeTar([...members].map(([name, data]) => ({ name, data })));
 }
+
+describe('layer compression', () => {
+  test('save with gzip or zstd layers: same image ID and diffIDs, new layer digests, and it loads back', async () => {
+    const store = await openImageStore(tempDir('lade-img-'));
+    const rootfs = await sampleRootfs();
+    const { id } = await importRootfs(store, Readable.from([rootfs]), { names: ['example/z:1'] });
+    const blobsBefore: string[] = [];
+    for await (const b of store.content.list()) blobsBefore.push(b.digest);
+    for (const [compression, mediaType, magic] of [
+      ['gzip', 'application/vnd.oci.image.layer.v1.tar+gzip', '1f8b'],
+      ['zstd', 'application/vnd.oci.image.layer.v1.tar+zstd', '28b52ffd'],
+    ] as const) {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (c: Buffer) => chunks.push(c));
+      await writeArchive(store, await resolveForSave(store, ['example/z:1']), out, { compression });
+      const members = listTar(Buffer.concat(chunks));
+      const index = JSON.parse(members.get('index.json')!.toString()) as { manifests: { digest: string }[] };
+      const manifest = JSON.parse(members.get(`blobs/sha256/${index.manifests[0]!.digest.slice(7)}`)!.toString()) as {
+        layers: { mediaType: string; digest: string }[];
+      };
+      assert.equal(manifest.layers[0]?.mediaType, mediaType);
+      assert.notEqual(manifest.layers[0]?.digest, sha256(rootfs));
+      assert.equal(members.get(`blobs/sha256/${manifest.layers[0]!.digest.slice(7)}`)!.subarray(0, magic.length / 2).toString('hex'), magic);
+      const target = await openImageStore(tempDir('lade-img-'));
+      await loadArchive(target, Readable.from([Buffer.concat(chunks)]));
+      const loaded = await target.load(await target.find('example/z:1'));
+      assert.equal(loaded.record.id, id);
+      assert.deepEqual(loaded.config.rootfs.diff_ids, [sha256(rootfs)]);
+      assert.equal(loaded.manifest.layers[0]?.mediaType, mediaType);
+    }
+    // The recompressed layers were only for the archive: the store holds what it held.
+    const blobsAfter: string[] = [];
+    for await (const b of store.content.list()) blobsAfter.push(b.digest);
+    assert.deepEqual(blobsAfter.sort(), blobsBefore.sort());
+  });
+});

@@ -45,6 +45,12 @@ check "docker loads lade save output with lade's image ID" "$(docker image inspe
 check "docker runs the image lade built" "$(docker run --rm --network none lade-interop/imported:1)" "hello from lade"
 check "docker sees lade's layers" "$(docker image inspect -f '{{json .RootFS.Layers}}' lade-interop/imported:1)" "$(lade image inspect -f '{{json .RootFS.Layers}}' lade-interop/imported:1)"
 
+lade save --compression gzip -o "$work/lade-gzip.tar" lade-interop/imported:1
+docker rmi lade-interop/imported:1 >/dev/null
+docker load -i "$work/lade-gzip.tar" >/dev/null
+check "docker loads gzip layers from lade save --compression gzip, same image ID" "$(docker image inspect -f '{{.Id}}' lade-interop/imported:1)" "$id"
+check "docker runs it" "$(docker run --rm --network none lade-interop/imported:1)" "hello from lade"
+
 # 2. docker → lade
 mkdir -p "$work/ctx"
 cp "$work/rootfs/bin/busybox" "$work/ctx/"

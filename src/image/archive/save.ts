@@ -8,11 +8,13 @@
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import type { Digest } from '../../content/index.js';
+import { digestOf, type Digest } from '../../content/index.js';
+import { compressLayer } from '../compress-layer.js';
+import { encodeDocument } from '../documents.js';
 import { parseImageReference } from '../../reference/index.js';
-import { MediaType } from '../media-types.js';
+import { MediaType, type LayerCompression } from '../media-types.js';
 import { displayName, type ImageStore, type LoadedImage } from '../store/index.js';
-import type { Descriptor, ImageIndex } from '../types.js';
+import type { Descriptor, ImageIndex, Manifest } from '../types.js';
 import { Annotation, blobPath, OCI_LAYOUT, type DockerArchiveEntry } from './formats.js';
 
 interface SaveItem {
@@ -50,7 +52,60 @@ function tagFor(name: string): string | undefined {
   }
 }
 
-export async function writeArchive(store: ImageStore, items: readonly SaveItem[], out: Writable): Promise<void> {
+export interface SaveOptions {
+  /**
+   * Layers in this compression instead of as stored (gzip and zstd archives are smaller; Docker
+   * 20.10 loads gzip layers but not zstd ones). The images keep their IDs; their manifests, which
+   * name the layers, are new.
+   */
+  compression?: LayerCompression;
+}
+
+/** The image as it goes into the archive: its stored manifest, or one naming recompressed layers. */
+async function archivedForm(store: ImageStore, image: LoadedImage, compression: LayerCompression | undefined, created: Digest[]) {
+  const stored = { manifest: image.manifest, descriptor: image.record.manifest as Descriptor, bytes: undefined as Buffer | undefined };
+  if (compression === undefined) return stored;
+  const layers: Descriptor[] = [];
+  for (const layer of image.manifest.layers) {
+    const result = await compressLayer(store.content, layer, compression);
+    if (result.created) created.push(result.descriptor.digest);
+    layers.push(result.descriptor);
+  }
+  if (layers.every((l, i) => l.digest === image.manifest.layers[i]?.digest && l.mediaType === image.manifest.layers[i]?.mediaType)) return stored;
+  const manifest: Manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: image.manifest.config.digest, size: image.manifest.config.size },
+    layers,
+  };
+  const bytes = encodeDocument(manifest);
+  return { manifest, bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } };
+}
+
+export async function writeArchive(store: ImageStore, items: readonly SaveItem[], out: Writable, options: SaveOptions = {}): Promise<void> {
+  // Recompressed layers are written to the store first (their size must be known for the tar
+  // header), held by a lease while the archive is written, and removed afterwards.
+  const created: Digest[] = [];
+  try {
+    await store.withLease(async (lease) => {
+      const forms = [];
+      for (const item of items) {
+        const form = await archivedForm(store, item.image, options.compression, created);
+        for (const d of created) await lease.add(d);
+        forms.push({ ...item, form });
+      }
+      await writeTar(store, forms, out);
+    });
+  } finally {
+    for (const digest of created) await store.content.delete(digest).catch(() => false);
+  }
+}
+
+interface ArchivedItem extends SaveItem {
+  form: { manifest: Manifest; descriptor: Descriptor; bytes: Buffer | undefined };
+}
+
+async function writeTar(store: ImageStore, items: readonly ArchivedItem[], out: Writable): Promise<void> {
   const pack = tar.pack();
   const done = pipeline(pack, out);
   const written = new Set<string>();
@@ -77,11 +132,15 @@ export async function writeArchive(store: ImageStore, items: readonly SaveItem[]
     const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
     const manifestJson: DockerArchiveEntry[] = [];
     const repositories: Record<string, Record<string, string>> = {};
-    for (const { image, names } of items) {
-      const m = image.record.manifest;
-      await addBlob(image.manifest.config);
-      for (const layer of image.manifest.layers) await addBlob(layer);
-      await addBlob(m);
+    for (const { image, names, form } of items) {
+      const m = form.descriptor;
+      await addBlob(form.manifest.config);
+      for (const layer of form.manifest.layers) await addBlob(layer);
+      if (form.bytes === undefined) await addBlob(m);
+      else if (!written.has(m.digest)) {
+        written.add(m.digest);
+        await addFile(blobPath(m.digest), form.bytes);
+      }
       const base: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
       if (names.length === 0) index.manifests.push(base);
       for (const name of names) {
@@ -94,7 +153,7 @@ export async function writeArchive(store: ImageStore, items: readonly SaveItem[]
       manifestJson.push({
         Config: blobPath(image.manifest.config.digest),
         RepoTags: names.length === 0 ? null : names.map(displayName),
-        Layers: image.manifest.layers.map((l) => blobPath(l.digest)),
+        Layers: form.manifest.layers.map((l) => blobPath(l.digest)),
       });
     }
     await addFile('oci-layout', JSON.stringify(OCI_LAYOUT));

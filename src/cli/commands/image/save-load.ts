@@ -15,7 +15,15 @@ export const saveCommand: LeafCommand = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
   summary: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
   args: { min: 1 },
-  options: [{ long: 'output', short: 'o', type: 'string', description: 'Write to a file, instead of STDOUT' }],
+  options: [
+    { long: 'output', short: 'o', type: 'string', description: 'Write to a file, instead of STDOUT' },
+    {
+      long: 'compression',
+      type: 'string',
+      description: 'Write layers gzip- or zstd-compressed instead of as stored ("none"); Docker 20.10 loads gzip, not zstd',
+      choices: ['none', 'gzip', 'zstd'],
+    },
+  ],
   async run(ctx, args, options) {
     const store = await openStore(ctx);
     const output = typeof options['output'] === 'string' ? options['output'] : undefined;
@@ -24,14 +32,16 @@ export const saveCommand: LeafCommand = {
     }
     // Every name is resolved before a byte is written.
     const items = await resolveForSave(store, args);
+    const compression = options['compression'];
+    const saveOptions = typeof compression === 'string' ? { compression: compression as 'none' | 'gzip' | 'zstd' } : {};
     if (output === undefined) {
-      await writeArchive(store, items, process.stdout);
+      await writeArchive(store, items, process.stdout, saveOptions);
       return 0;
     }
     // A failed save leaves no half-written file under the name asked for.
     const temp = join(dirname(output), `.${basename(output)}.lade-${process.pid}`);
     try {
-      await writeArchive(store, items, createWriteStream(temp, { mode: 0o600 }));
+      await writeArchive(store, items, createWriteStream(temp, { mode: 0o600 }), saveOptions);
       await rename(temp, output);
     } catch (err) {
       await rm(temp, { force: true });

@@ -1,0 +1,37 @@
+/**
+ * Writing a layer in a given compression: gzip unless zstd is asked for, as BuildKit does for the
+ * layers it exports. The diffID does not change (it is the digest of the uncompressed tar); the
+ * layer digest and media type do. A layer already in the wanted form is returned as it is: lade
+ * never recompresses what it does not have to.
+ */
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { compressStream, openDecompressed, type ContentStore } from '../content/index.js';
+import { layerCompression, layerMediaType, type LayerCompression } from './media-types.js';
+import type { Descriptor } from './types.js';
+
+export interface CompressedLayer {
+  descriptor: Descriptor;
+  /** True when a new blob was written (a caller may want to remove it again). */
+  created: boolean;
+}
+
+export async function compressLayer(
+  content: ContentStore,
+  layer: Descriptor,
+  compression: LayerCompression = 'gzip',
+  family: 'oci' | 'docker' = 'oci',
+): Promise<CompressedLayer> {
+  const mediaType = layerMediaType(compression, family);
+  if (layerCompression(layer.mediaType) === compression) return { descriptor: { ...layer, mediaType }, created: false };
+  const { stream } = await openDecompressed(await content.openRead(layer.digest));
+  const writer = content.createWriter();
+  try {
+    await pipeline(stream, compression === 'none' ? new PassThrough() : compressStream(compression), writer);
+    const blob = await writer.commit();
+    return { descriptor: { mediaType, digest: blob.digest, size: blob.size }, created: blob.created };
+  } catch (err) {
+    await writer.abort().catch(() => {});
+    throw err;
+  }
+}
