@@ -4,7 +4,7 @@
  * which is what ties a config to its layers.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { openDecompressed, sha256Digest, type ContentStore, type DetectedCompression, type Digest } from '../content/index.js';
 import { scanLayer } from './layer-scan.js';
 
@@ -19,13 +19,14 @@ export interface LayerInfo {
 export async function inspectLayerBlob(content: ContentStore, digest: Digest, what: string): Promise<LayerInfo> {
   const { compression, stream } = await openDecompressed(await content.openRead(digest));
   const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  stream.on('error', (err) => hashing.destroy(err));
-  const scan = await scanLayer(stream.pipe(hashing).pipe(new PassThrough({ highWaterMark: 1 << 20 })), what);
+  // An async generator carries errors of the source (a digest mismatch, corrupt compression)
+  // through to the reader, where pipe() would drop them.
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  const scan = await scanLayer(Readable.from(hashed(), { objectMode: false }), what);
   return { digest, compression, diffId: sha256Digest(hash.digest('hex')), size: scan.size };
 }

@@ -23,6 +23,8 @@ export async function scanLayer(stream: Readable, what: string): Promise<LayerSc
       else if (entry.type === 'symlink') scan.size += Buffer.byteLength(entry.linkname);
     }
   } catch (err) {
+    // Errors of the bytes themselves (corrupt compression, digest mismatch) say so already.
+    if (err instanceof LadeError && !err.code.startsWith('LAYER_')) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new LadeError(ErrorCode.InvalidImage, `${what} is not a valid tar archive: ${detail}`, { cause: err });
   }

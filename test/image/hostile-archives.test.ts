@@ -136,3 +136,18 @@ test('a Docker 20.10 archive whose layer.tar was modified', async () => {
   tampered[at] = 0x42;
   await expectRefused(store, tampered, /unpacks to sha256:[a-f0-9]+, but the config expects/);
 });
+
+test('a gzip layer whose compressed stream is corrupt, under a name that matches its bytes', async () => {
+  const { store, archive } = await setup();
+  // Re-point the image at a gzip layer with a flipped byte in the middle of the deflate stream;
+  // the blob's name is the digest of the corrupt bytes, so only decompression can notice.
+  const { gzipSync: gz } = await import('node:zlib');
+  const layer = gz(await sampleRootfs());
+  layer[Math.floor(layer.length / 2)] = layer[Math.floor(layer.length / 2)]! ^ 0xff;
+  const name = `blobs/sha256/${createHash('sha256').update(layer).digest('hex')}`;
+  const manifestJson = JSON.parse(archive.get('manifest.json')!.toString()) as { Layers: string[] }[];
+  manifestJson[0]!.Layers = [name];
+  const tampered = new Map(archive).set(name, layer).set('manifest.json', Buffer.from(JSON.stringify(manifestJson)));
+  tampered.delete('index.json');
+  await expectRefused(store, await tarOf(tampered), /corrupt|invalid|unpacks to|not a valid tar/i);
+});
