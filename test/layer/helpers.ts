@@ -80,7 +80,7 @@ export interface NodeInfo {
 export interface SnapshotOptions {
   dirTimes?: boolean;
   times?: boolean;
-  skip?: (path: string) => boolean;
+  exclude?: (path: string) => boolean;
 }
 
 /** Every node under `root` with the attributes a layer records. */
@@ -90,7 +90,7 @@ export function snapshot(root: string, options: SnapshotOptions = {}): Map<strin
   const walk = (dir: string, rel: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const path = rel === '' ? name : `${rel}/${name}`;
-      if (options.skip?.(path) === true) continue;
+      if (options.exclude?.(path) === true) continue;
       const abs = join(dir, name);
       const st = lstatSync(abs, { bigint: true });
       const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isCharacterDevice() ? 'char' : st.isBlockDevice() ? 'block' : st.isFIFO() ? 'fifo' : 'other';
@@ -128,14 +128,14 @@ export function sandbox(t: TestContext): { base: string; root: string; sentinel:
   mkdirSync(join(sentinel, 'dir'), { recursive: true });
   writeFileSync(join(sentinel, 'file'), 'sentinel\n', { mode: 0o644 });
   writeFileSync(join(sentinel, 'dir', 'inner'), 'inner\n', { mode: 0o600 });
-  const before = snapshot(base, { skip: (p) => p === 'root' || p.startsWith('root/') });
+  const before = snapshot(base, { exclude: (p) => p === 'root' || p.startsWith('root/') });
   const passwd = lstatSync('/etc/passwd', { bigint: true });
   return {
     base,
     root,
     sentinel,
     untouched() {
-      const after = snapshot(base, { skip: (p) => p === 'root' || p.startsWith('root/') });
+      const after = snapshot(base, { exclude: (p) => p === 'root' || p.startsWith('root/') });
       assert.deepEqual(after, before, 'nothing outside the root may change');
       const now = lstatSync('/etc/passwd', { bigint: true });
       assert.equal(now.nlink, passwd.nlink, '/etc/passwd gained no link');
