@@ -172,6 +172,19 @@ static int get_args(napi_env env, napi_callback_info info, size_t want, napi_val
   return 1;
 }
 
+/* argv[0] as the path and argv[1] as an attribute name, both freshly allocated; on failure a JS
+ * exception is pending and nothing is left allocated. */
+static int get_path_and_name(napi_env env, napi_value *argv, char **path, char **name) {
+  *path = get_string(env, argv[0], "path");
+  if (*path == NULL) return 0;
+  *name = get_string(env, argv[1], "name");
+  if (*name == NULL) {
+    free(*path);
+    return 0;
+  }
+  return 1;
+}
+
 static napi_value js_mknod(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!get_args(env, info, 4, argv)) return NULL;
@@ -202,13 +215,8 @@ static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
     throw_type_error(env, "ERR_INVALID_ARG_TYPE", "The \"value\" argument must be a Buffer or Uint8Array");
     return NULL;
   }
-  char *path = get_string(env, argv[0], "path");
-  if (path == NULL) return NULL;
-  char *name = get_string(env, argv[1], "name");
-  if (name == NULL) {
-    free(path);
-    return NULL;
-  }
+  char *path, *name;
+  if (!get_path_and_name(env, argv, &path, &name)) return NULL;
   /* An empty value may come with a NULL data pointer; the kernel wants a valid one. */
   static const char empty = 0;
   if (lsetxattr(path, name, length == 0 ? &empty : data, length, 0) != 0) throw_errno(env, errno, "lsetxattr", path);
@@ -220,13 +228,8 @@ static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
 static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!get_args(env, info, 2, argv)) return NULL;
-  char *path = get_string(env, argv[0], "path");
-  if (path == NULL) return NULL;
-  char *name = get_string(env, argv[1], "name");
-  if (name == NULL) {
-    free(path);
-    return NULL;
-  }
+  char *path, *name;
+  if (!get_path_and_name(env, argv, &path, &name)) return NULL;
   napi_value result = NULL;
   int err = ERANGE;
   for (int attempt = 0; attempt < XATTR_RETRIES; attempt++) {
@@ -319,13 +322,8 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
 static napi_value js_lremovexattr(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!get_args(env, info, 2, argv)) return NULL;
-  char *path = get_string(env, argv[0], "path");
-  if (path == NULL) return NULL;
-  char *name = get_string(env, argv[1], "name");
-  if (name == NULL) {
-    free(path);
-    return NULL;
-  }
+  char *path, *name;
+  if (!get_path_and_name(env, argv, &path, &name)) return NULL;
   if (lremovexattr(path, name) != 0) throw_errno(env, errno, "lremovexattr", path);
   free(name);
   free(path);

@@ -143,3 +143,39 @@ function require_fixture(): Buffer {
 }
 
 import { readFileSync as readFixture } from 'node:fs';
+
+describe('filters', () => {
+  test('images: reference selects tags, dangling, label, before and since select images', async () => {
+    const { dir, lade } = session();
+    lade('import', '-c', 'LABEL role=web', await rootfsFile(dir, 'v1'), 'web:1');
+    lade('tag', 'web:1', 'registry.example/other:1');
+    lade('import', await rootfsFile(dir, 'v2'), 'db:1');
+    lade('import', await rootfsFile(dir, 'v3'));
+    const names = (...args: string[]) => lade('images', '--format', '{{.Repository}}:{{.Tag}}', ...args).stdout.trim().split('\n').sort();
+    assert.deepEqual(names('-f', 'reference=web*'), ['web:1']);
+    assert.deepEqual(names('web'), ['web:1']);
+    assert.deepEqual(names('-f', 'dangling=true'), ['<none>:<none>']);
+    assert.deepEqual(names('-f', 'dangling=false'), ['db:1', 'registry.example/other:1', 'web:1']);
+    assert.deepEqual(names('-f', 'label=role=web'), ['registry.example/other:1', 'web:1']);
+    assert.deepEqual(names('-f', 'label=role=db'), ['']);
+    // Imports made in this order: web (oldest), db, the dangling one (newest).
+    assert.deepEqual(names('-f', 'since=web:1', '-f', 'dangling=false'), ['db:1']);
+    assert.deepEqual(names('-f', 'before=db:1'), ['registry.example/other:1', 'web:1']);
+    const bad = lade('images', '-f', 'colour=red');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /invalid filter 'colour'/);
+  });
+
+  test('image prune --filter: label and until narrow what is removed', async () => {
+    const { dir, lade } = session();
+    lade('import', '-c', 'LABEL keep=yes', await rootfsFile(dir, 'v1'));
+    lade('import', await rootfsFile(dir, 'v2'));
+    assert.equal(lade('images', '-q').stdout.trim().split('\n').length, 2);
+    // Nothing is older than a Unix time in 1970.
+    assert.equal(lade('image', 'prune', '-f', '--filter', 'until=1').stdout, 'Total reclaimed space: 0B\n');
+    assert.match(lade('image', 'prune', '-f', '--filter', 'label!=keep').stdout, /^Deleted Images:\ndeleted: sha256:/);
+    const left = lade('images', '--format', '{{.ID}}').stdout.trim().split('\n');
+    assert.equal(left.length, 1);
+    assert.match(lade('image', 'inspect', '-f', '{{.Config.Labels.keep}}', left[0]!).stdout, /^yes\n$/);
+  });
+});

@@ -11,6 +11,7 @@ import test from 'node:test';
 import type { ContentStore } from '../../src/content/index.js';
 import { openContentStore, parseDigest, sha256Digest } from '../../src/content/index.js';
 import { digestOfChunks, MiB, pseudoRandomChunks, tempDir } from './fixtures/content.js';
+import { rng } from '../helpers/rng.js';
 
 const WRITER = new URL('./fixtures/writer.js', import.meta.url).pathname;
 
@@ -33,18 +34,6 @@ function spawnWriter(args: string[]): { child: ChildProcessWithoutNullStreams; l
   return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
 }
 
-/** mulberry32: small, seedable, good enough to pick kill points. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Reads every blob under its final name in full; each must match its name. */
 async function verifyAll(store: ContentStore, dir: string): Promise<string[]> {
   const names = await readdir(join(dir, 'blobs', 'sha256'));
@@ -57,7 +46,7 @@ async function verifyAll(store: ContentStore, dir: string): Promise<string[]> {
 
 test('SIGKILL at random moments never leaves a partial or wrong blob, and the store stays usable', async () => {
   const seed = Number(process.env['LADE_TEST_SEED'] ?? Date.now() % 1_000_000);
-  const random = prng(seed);
+  const random = rng(seed);
   const tmp = await tempDir('kill');
   const dir = join(tmp.dir, 'content');
   try {

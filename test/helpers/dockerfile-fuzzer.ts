@@ -1,4 +1,5 @@
 import { isLadeError } from '../../src/errors/index.js';
+import { rng } from './rng.js';
 import {
   dumpDockerfile,
   expandReachableStages,
@@ -12,17 +13,7 @@ import {
  * property. Deterministic for a seed, so a failure is reproducible from the printed seed.
  */
 
-/** mulberry32: small, fast, good enough for test input generation. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export class Gen {
   readonly next: () => number;

@@ -19,7 +19,7 @@ import { Readable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import tar, { type Header } from 'tar-stream';
 import { isLadeError } from '../../src/errors/index.js';
-import type { LayerEntry } from '../../src/layer/index.js';
+import { makeEntry, type LayerEntry } from '../../src/layer/index.js';
 import { lgetxattr, llistxattr } from '../../src/sys/index.js';
 
 /** A fresh directory removed when the test ends. */
@@ -175,20 +175,7 @@ export async function rejectsWith(promise: Promise<unknown>, code: string, messa
   });
 }
 
-/** An entry with test defaults. */
+/** An entry with test defaults: makeEntry's, at a fixed time. */
 export function entry(fields: Partial<LayerEntry> & Pick<LayerEntry, 'path' | 'type'>): LayerEntry {
-  return {
-    mode: fields.type === 'dir' ? 0o755 : 0o644,
-    uid: 0,
-    gid: 0,
-    uname: '',
-    gname: '',
-    size: 0,
-    mtime: 1_600_000_000_000_000_000n,
-    linkname: '',
-    devmajor: 0,
-    devminor: 0,
-    xattrs: new Map(),
-    ...fields,
-  };
+  return makeEntry({ mtime: 1_600_000_000_000_000_000n, ...fields });
 }

@@ -13,7 +13,7 @@ import { compressLayer } from '../compress-layer.js';
 import { encodeDocument } from '../documents.js';
 import { parseImageReference } from '../../reference/index.js';
 import { MediaType, type LayerCompression } from '../media-types.js';
-import { displayName, type ImageStore, type LoadedImage } from '../store/index.js';
+import { displayName, tagName, type ImageStore, type LoadedImage } from '../store/index.js';
 import type { Descriptor, ImageIndex, Manifest } from '../types.js';
 import { Annotation, blobPath, OCI_LAYOUT, type DockerArchiveEntry } from './formats.js';
 
@@ -43,10 +43,10 @@ export async function resolveForSave(store: ImageStore, names: readonly string[]
   return [...items.values()];
 }
 
+/** The normalised tag a name stands for; undefined for an ID or a digest reference. */
 function tagFor(name: string): string | undefined {
   try {
-    const ref = parseImageReference(name);
-    return ref.digest === undefined ? `${ref.domain}/${ref.path}:${ref.tag ?? 'latest'}` : undefined;
+    return tagName(name);
   } catch {
     return undefined;
   }
@@ -90,8 +90,9 @@ export async function writeArchive(store: ImageStore, items: readonly SaveItem[]
     await store.withLease(async (lease) => {
       const forms = [];
       for (const item of items) {
+        const before = created.length;
         const form = await archivedForm(store, item.image, options.compression, created);
-        for (const d of created) await lease.add(d);
+        for (const d of created.slice(before)) await lease.add(d);
         forms.push({ ...item, form });
       }
       await writeTar(store, forms, out);

@@ -1,7 +1,6 @@
 /** `lade images` / `lade image ls`: Docker's listing, filters and --format. */
 import { ErrorCode, LadeError } from '../../../errors/index.js';
-import { parseImageReference } from '../../../reference/index.js';
-import type { StoredImage } from '../../../image/index.js';
+import { tagName, type StoredImage } from '../../../image/index.js';
 import type { LeafCommand } from '../../command-spec.js';
 import { createdSince, goTimeString, humanSize, IMAGE_DIGEST_TABLE, IMAGE_FORMATS, QUIET_FORMAT, renderList } from '../../format/index.js';
 import { openStore, parseFilters, pathMatch, shortId, splitName, stringList } from './common.js';
@@ -53,10 +52,10 @@ function matchesFilters(image: StoredImage, filters: Map<string, string[]>, all:
   return true;
 }
 
+/** The normalised tag a filter value names, or the value itself (an ID). */
 function normalizedOrSelf(name: string): string {
   try {
-    const r = parseImageReference(name);
-    return `${r.domain}/${r.path}:${r.tag ?? 'latest'}`;
+    return tagName(name);
   } catch {
     return name;
   }

@@ -23,16 +23,15 @@ async function matches(store: ImageStore, image: StoredImage, filters: Map<strin
   for (const until of filters.get('until') ?? []) {
     if (Number.isNaN(created) || created >= untilMs(until)) return false;
   }
-  const labelFilters = filters.get('label') ?? [];
-  if (labelFilters.length > 0) {
+  // `label=k[=v]` prunes only images carrying the label; `label!=k[=v]` (Docker parses the key as
+  // `label!`) only images without it.
+  const wanted = [...(filters.get('label') ?? []).map((f) => [f, true] as const), ...(filters.get('label!') ?? []).map((f) => [f, false] as const)];
+  if (wanted.length > 0) {
     const labels = (await store.load(image)).config.config?.Labels ?? {};
-    for (const f of labelFilters) {
-      // `label!=k` (or `label!=k=v`) keeps images carrying the label; `label=k[=v]` prunes only those.
-      const negate = f.startsWith('!');
-      const spec = negate ? f.slice(1) : f;
+    for (const [spec, present] of wanted) {
       const eq = spec.indexOf('=');
       const has = eq < 0 ? Object.hasOwn(labels, spec) : labels[spec.slice(0, eq)] === spec.slice(eq + 1);
-      if (has === negate) return false;
+      if (has !== present) return false;
     }
   }
   return true;
@@ -50,7 +49,7 @@ export const pruneCommand: LeafCommand = {
     { long: 'force', short: 'f', description: 'Do not prompt for confirmation' },
   ],
   async run(ctx, _args, options) {
-    const filters = parseFilters(stringList(options, 'filter'), ['until', 'label']);
+    const filters = parseFilters(stringList(options, 'filter'), ['until', 'label', 'label!']);
     const all = options['all'] === true;
     if (options['force'] !== true) {
       const warning = all
