@@ -4,22 +4,19 @@
 // The data set is a Debian minbase root (debootstrap, when available) padded with copies of its
 // own files to 10,000 files and 240 MB, or a synthetic tree without debootstrap; it is cached in
 // $TMPDIR/lade-bench/.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, copyFileSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { have, startDocker } from './docker.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const lade = join(repo, 'bin', 'lade');
 const work = join(tmpdir(), 'lade-bench');
 const TARGET_FILES = 10_000;
 const TARGET_BYTES = 240e6;
-
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const t0 = performance.now();
@@ -114,25 +111,6 @@ function best(times: number[]): number {
   return Math.min(...times);
 }
 
-async function startDocker(): Promise<{ host: string; stop: () => void } | undefined> {
-  if (process.env['DOCKER_HOST'] !== undefined) return { host: process.env['DOCKER_HOST'], stop: () => {} };
-  if (!existsSync('/usr/bin/docker') || !have('dockerd')) return undefined;
-  const dir = join(work, 'docker');
-  mkdirSync(dir, { recursive: true });
-  const host = `unix://${join(dir, 'docker.sock')}`;
-  const daemon = spawn('dockerd', ['--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('/usr/bin/docker', ['-H', host, 'version'], { stdio: 'ignore' }).status === 0) {
-      return { host, stop: () => daemon.kill('SIGTERM') };
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  daemon.kill('SIGKILL');
-  return undefined;
-}
-
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 3) || 3;
   mkdirSync(work, { recursive: true });
@@ -159,7 +137,7 @@ async function main(): Promise<void> {
     ['lade save', best(ladeSave), ''],
     ['tar | zstd -3', best(tarZstd), ''],
   ];
-  const docker = await startDocker();
+  const docker = await startDocker(join(work, 'docker'));
   if (docker !== undefined) {
     const d = ['-H', docker.host];
     const dockerImport: number[] = [];

@@ -1,5 +1,6 @@
 /*
- * lade_sys: the few Linux system calls Node's fs lacks — mknod(2) and the l*xattr(2) family.
+ * lade_sys: the few Linux system calls Node's fs lacks — mknod(2), the l*xattr(2) family, flock(2),
+ * mount(2), umount2(2) and syncfs(2).
  *
  * Each export performs exactly one call and reports failure the way Node's fs does: an Error
  * whose message is "CODE: description, syscall 'path'" with `errno` (negative, as libuv reports
@@ -13,20 +14,28 @@
  *   llistxattr(path: string): string[]
  *   lremovexattr(path: string, name: string): undefined
  *   tryflock(fd: number, exclusive: boolean): boolean   (false when another holder has it)
+ *   mount(source: string, target: string, fstype: string, flags: number, data: string, cwd: string): undefined
+ *   umount(target: string, flags: number): undefined
+ *   syncfs(path: string): undefined   (syncs the filesystem holding path)
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 /* A value can change size between the sizing call and the reading call (ERANGE); retry a few
  * times, then report the ERANGE. */
@@ -60,6 +69,10 @@ static const char *errno_name(int err) {
     case ELOOP: return "ELOOP";
     case ENODATA: return "ENODATA";
     case EDQUOT: return "EDQUOT";
+    case EBUSY: return "EBUSY";
+    case ENODEV: return "ENODEV";
+    case ENXIO: return "ENXIO";
+    case ENOTBLK: return "ENOTBLK";
     default: return "UNKNOWN";
   }
 }
@@ -359,6 +372,97 @@ static napi_value js_tryflock(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* mount(2) with its relative paths (overlay's lowerdir=12/fs:11/fs) resolved against `cwd`.
+ * The call runs on a short-lived thread that first unshares its filesystem context
+ * (unshare(CLONE_FS): its own cwd, nothing else): a chdir on Node's main thread would change
+ * the cwd of libuv's worker threads too, under any fs call they are making with a relative
+ * path. The mount namespace is not part of CLONE_FS, so the mount lands where it would have. */
+struct mount_call {
+  const char *source, *target, *fstype, *data, *cwd;
+  unsigned long flags;
+  int err;
+  const char *failed; /* the syscall that failed */
+};
+
+static void *mount_thread(void *arg) {
+  struct mount_call *c = arg;
+  c->err = 0;
+  if (c->cwd[0] != '\0') {
+    if (unshare(CLONE_FS) != 0) {
+      c->err = errno;
+      c->failed = "unshare";
+      return NULL;
+    }
+    if (chdir(c->cwd) != 0) {
+      c->err = errno;
+      c->failed = "chdir";
+      return NULL;
+    }
+  }
+  if (mount(c->source, c->target, c->fstype, c->flags, c->data[0] == '\0' ? NULL : c->data) != 0) {
+    c->err = errno;
+    c->failed = "mount";
+  }
+  return NULL;
+}
+
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) return NULL;
+  uint32_t flags;
+  if (!get_uint32(env, argv[3], "flags", &flags)) return NULL;
+  static const char *const what[] = {"source", "target", "fstype", NULL, "data", "cwd"};
+  char *str[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+  for (int i = 0; i < 6; i++) {
+    if (i == 3) continue;
+    str[i] = get_string(env, argv[i], what[i]);
+    if (str[i] == NULL) {
+      for (int j = 0; j < i; j++) free(str[j]);
+      return NULL;
+    }
+  }
+  struct mount_call call = {str[0], str[1], str[2], str[4], str[5], flags, 0, "mount"};
+  pthread_t thread;
+  int rc = pthread_create(&thread, NULL, mount_thread, &call);
+  if (rc != 0) {
+    call.err = rc;
+    call.failed = "pthread_create";
+  } else {
+    pthread_join(thread, NULL);
+  }
+  if (call.err != 0) throw_errno(env, call.err, call.failed, strcmp(call.failed, "chdir") == 0 ? call.cwd : call.target);
+  for (int i = 0; i < 6; i++) free(str[i]);
+  return NULL;
+}
+
+static napi_value js_umount(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) return NULL;
+  uint32_t flags;
+  if (!get_uint32(env, argv[1], "flags", &flags)) return NULL;
+  char *target = get_string(env, argv[0], "target");
+  if (target == NULL) return NULL;
+  if (umount2(target, (int)flags) != 0) throw_errno(env, errno, "umount2", target);
+  free(target);
+  return NULL;
+}
+
+static napi_value js_syncfs(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  char *path = get_string(env, argv[0], "path");
+  if (path == NULL) return NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    throw_errno(env, errno, "open", path);
+  } else {
+    if (syncfs(fd) != 0) throw_errno(env, errno, "syncfs", path);
+    close(fd);
+  }
+  free(path);
+  return NULL;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -367,6 +471,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lremovexattr", NULL, js_lremovexattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tryflock", NULL, js_tryflock, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"umount", NULL, js_umount, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"syncfs", NULL, js_syncfs, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) {
     throw_napi_failure(env);

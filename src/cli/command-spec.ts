@@ -16,7 +16,7 @@ export interface OptionSpec {
   long: string;
   short?: string;
   /** The value's type word as Docker's help shows it (`string`, `list`, `int`); absent for booleans. */
-  type?: 'string' | 'list' | 'int' | 'bytes' | 'stringArray' | 'filter';
+  type?: 'string' | 'list' | 'int' | 'bytes' | 'stringArray' | 'filter' | 'decimal' | 'mount';
   description: string;
   /** Shown as `(default "x")`. */
   defaultValue?: string;
@@ -51,6 +51,11 @@ export interface LeafCommand {
   args: ArgsSpec;
   options: readonly OptionSpec[];
   hidden?: boolean;
+  /**
+   * Flags end at the first argument (`lade run IMAGE ls -l`: `-l` belongs to the container's
+   * command), as Docker's commands that take a command line parse them.
+   */
+  stopAtFirstArg?: boolean;
   run(ctx: RunContext, args: string[], options: OptionValues): Promise<number> | number;
 }
 

@@ -53,7 +53,7 @@ function collect(value: string, previous: unknown): string[] {
 function toOption(spec: OptionSpec, hidden = spec.hidden === true): Option {
   const flags = `${spec.short === undefined ? '' : `-${spec.short}, `}--${spec.long}${spec.type === undefined ? '' : ' <value>'}`;
   const option = new Option(flags, spec.description);
-  if (spec.type === 'list' || spec.type === 'stringArray' || spec.type === 'filter') option.argParser(collect);
+  if (spec.type === 'list' || spec.type === 'stringArray' || spec.type === 'filter' || spec.type === 'mount') option.argParser(collect);
   if (hidden) option.hideHelp();
   return option;
 }
@@ -135,8 +135,11 @@ function addLeaf(parent: Command, path: string, spec: LeafCommand, program: Comm
   const full = `${path} ${spec.name}`;
   const command = new Command(spec.name).helpOption(false).helpCommand(false).allowExcessArguments(true);
   for (const alias of spec.aliases ?? []) command.alias(alias);
+  if (spec.stopAtFirstArg === true) command.passThroughOptions();
   command.argument('[args...]');
-  for (const option of [...spec.options, helpSpec]) command.addOption(toOption(option));
+  // Docker's run and create use -h for --hostname; their help is --help alone.
+  const help = spec.options.some((o) => o.short === 'h') ? { long: helpSpec.long, description: helpSpec.description, hidden: true } : helpSpec;
+  for (const option of [...spec.options, help]) command.addOption(toOption(option));
   // Global flags after the command name: accepted, not listed (Docker lists them only at the top).
   for (const option of globalOptionSpecs.filter((o) => o.long !== 'version')) {
     command.addOption(toOption({ ...option, defaultValue: undefined }, true));

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The package root: this file is dist/src/cli/version.js after compilation. */
-export const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+import { join } from 'node:path';
+import { packageRoot } from '../paths/index.js';
 
 export interface VersionInfo {
   version: string;
@@ -11,10 +9,10 @@ export interface VersionInfo {
 }
 
 export function versionInfo(): VersionInfo {
-  const pkg = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   let build = 'unknown';
   try {
-    const info = JSON.parse(readFileSync(`${packageRoot}dist/build-info.json`, 'utf8')) as { commit?: string };
+    const info = JSON.parse(readFileSync(join(packageRoot(), 'dist', 'build-info.json'), 'utf8')) as { commit?: string };
     if (typeof info.commit === 'string' && info.commit !== '') build = info.commit;
   } catch {
     // build-info.json is written by the prepare script; a missing one only loses the commit.

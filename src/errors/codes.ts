@@ -57,8 +57,44 @@ export const ErrorCode = {
   LayerApply: 'LAYER_APPLY',
   /** A filesystem operation failed while packing a directory into a layer. */
   LayerPack: 'LAYER_PACK',
+  /** A resource limit (`--memory`, `--cpus`, `--pids-limit`, …) that does not parse or is out of range. */
+  CgroupInvalidLimit: 'CGROUP_INVALID_LIMIT',
+  /** No cgroup filesystem, or a controller a requested limit needs is not mounted or enabled. */
+  CgroupUnavailable: 'CGROUP_UNAVAILABLE',
+  /** A cgroup directory or file operation failed, or a cgroup could not be emptied and removed. */
+  CgroupIo: 'CGROUP_IO',
   /** The native addon (native/sys) is not built or cannot be loaded. */
   NativeAddonMissing: 'NATIVE_ADDON_MISSING',
+  /** No snapshot by that name or key in the snapshotter. */
+  SnapshotNotFound: 'SNAPSHOT_NOT_FOUND',
+  /** A snapshot name or key that is already taken. */
+  SnapshotExists: 'SNAPSHOT_EXISTS',
+  /** A snapshot that cannot be removed now: other snapshots are built on it. */
+  SnapshotInUse: 'SNAPSHOT_IN_USE',
+  /** An operation on a snapshot of the wrong kind (committing a view, preparing on an active one). */
+  SnapshotWrongKind: 'SNAPSHOT_WRONG_KIND',
+  /** A parent chain deeper than overlayfs can stack (500 lower layers). */
+  SnapshotTooDeep: 'SNAPSHOT_TOO_DEEP',
+  /** A filesystem or mount operation of the snapshotter failed (space, permissions, overlayfs). */
+  SnapshotIo: 'SNAPSHOT_IO',
+  /** The snapshotter's metadata is locked by another lade process for too long. */
+  SnapshotLocked: 'SNAPSHOT_LOCKED',
+  /** No container by that name or ID (or an ID prefix that matches several). */
+  ContainerNotFound: 'CONTAINER_NOT_FOUND',
+  /** A container operation that conflicts with its state or with another container (name in use, running, not running). */
+  ContainerConflict: 'CONTAINER_CONFLICT',
+  /** A container's files under --root are unreadable or inconsistent. */
+  ContainerStore: 'CONTAINER_STORE',
+  /** A container configuration that cannot be run: no command, unknown user or group, a relative working directory, a duplicate mount point. */
+  ContainerConfig: 'CONTAINER_CONFIG',
+  /** A Docker container feature lade does not have yet (named volumes, networks other than host and none). */
+  ContainerUnsupported: 'CONTAINER_UNSUPPORTED',
+  /** The sandbox helper (native/sandbox) is not built or cannot be run. */
+  SandboxHelperMissing: 'SANDBOX_HELPER_MISSING',
+  /** A sandbox spec value the helper's protocol cannot carry (a NUL byte, a number out of range): a bug in the spec's builder. */
+  SandboxSpecInvalid: 'SANDBOX_SPEC_INVALID',
+  /** A container process could not be started: a setup step failed (`step`, `errno` and `path` are kept on the error). */
+  SandboxSetup: 'SANDBOX_SETUP',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

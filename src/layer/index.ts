@@ -14,3 +14,4 @@ export {
   type EntryOptions,
 } from './walk.js';
 export { classifyEntry, type EntryRole } from './whiteout.js';
+export { RootResolver } from './resolve-in-root.js';

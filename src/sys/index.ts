@@ -1,2 +1,2 @@
-export { mknod, lsetxattr, lgetxattr, llistxattr, lremovexattr, isSysError, tryFlock } from './native.js';
+export { mknod, lsetxattr, lgetxattr, llistxattr, lremovexattr, isSysError, tryFlock, mount, umount, syncfs, MountFlag, UmountFlag } from './native.js';
 export type { SysError } from './native.js';

@@ -1,11 +1,12 @@
 /**
- * The system calls Node's fs lacks (mknod, the l*xattr family, flock), from the N-API addon built in
+ * The system calls Node's fs lacks (mknod, the l*xattr family, flock, mount, umount, syncfs), from the N-API addon built in
  * native/sys. The addon performs one call per function and throws Node-style errors; this module
  * only loads it (lazily, so code that never needs it runs without it) and types it.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../errors/index.js';
+import { packageRoot } from '../paths/index.js';
 
 /** A failed system call, shaped like Node's fs errors. `errno` is negative, as libuv reports it. */
 export interface SysError extends Error {
@@ -22,10 +23,11 @@ interface Addon {
   llistxattr(path: string): string[];
   lremovexattr(path: string, name: string): void;
   tryflock(fd: number, exclusive: boolean): boolean;
+  mount(source: string, target: string, fstype: string, flags: number, data: string, cwd: string): void;
+  umount(target: string, flags: number): void;
+  syncfs(path: string): void;
 }
 
-/** Compiled, this file is dist/src/sys/native.js; the addon sits in the checkout's native/sys/build. */
-const DEFAULT_ADDON = fileURLToPath(new URL('../../../native/sys/build/lade_sys.node', import.meta.url));
 
 let loaded: Addon | undefined;
 
@@ -33,7 +35,7 @@ let loaded: Addon | undefined;
  * Loads the addon from `path` (the build output by default). Exported for tests that check the
  * message a missing addon produces.
  */
-export function loadAddon(path: string = DEFAULT_ADDON): Addon {
+export function loadAddon(path: string = join(packageRoot(), 'native', 'sys', 'build', 'lade_sys.node')): Addon {
   try {
     return createRequire(import.meta.url)(path) as Addon;
   } catch (err) {
@@ -87,4 +89,44 @@ export function lremovexattr(path: string, name: string): void {
  */
 export function tryFlock(fd: number, exclusive = true): boolean {
   return addon().tryflock(fd, exclusive);
+}
+
+/** mount(2) flags (linux/mount.h) lade passes. */
+export const MountFlag = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  REMOUNT: 0x20,
+  BIND: 0x1000,
+  REC: 0x4000,
+  PRIVATE: 0x40000,
+} as const;
+
+/** umount2(2) flags. */
+export const UmountFlag = {
+  FORCE: 0x1,
+  DETACH: 0x2,
+  NOFOLLOW: 0x8,
+} as const;
+
+/**
+ * mount(2). `data` is the filesystem's option string ('' for none). With a non-empty `cwd`, the
+ * call runs with that working directory, so relative paths in `source`, `target` and `data` (an
+ * overlay's short `lowerdir=12/fs:11/fs`, which keeps 200 layers under the kernel's one-page
+ * limit on mount data) resolve there. Only the calling thread's view changes: the process's
+ * cwd is never touched. A failing chdir reports syscall 'chdir' and the cwd as path.
+ */
+export function mount(source: string, target: string, fstype: string, flags: number, data = '', cwd = ''): void {
+  addon().mount(source, target, fstype, flags, data, cwd);
+}
+
+/** umount2(2) with UmountFlag bits. */
+export function umount(target: string, flags = 0): void {
+  addon().umount(target, flags);
+}
+
+/** syncfs(2) on the filesystem holding `path` (a file or a directory). */
+export function syncfs(path: string): void {
+  addon().syncfs(path);
 }

@@ -12,18 +12,19 @@ import { repoRoot } from '../helpers/paths.js';
  */
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
+  paths: [],
   reference: ['errors'],
   graph: ['errors'],
   frontend: ['errors', 'graph', 'reference'],
-  sys: ['errors'],
+  sys: ['errors', 'paths'],
   content: ['errors'],
   layer: ['errors', 'sys'],
   image: ['errors', 'content', 'reference', 'layer', 'sys'],
   registry: ['errors', 'content', 'image'],
   snapshotter: ['errors', 'content', 'image', 'layer', 'sys'],
-  executor: ['errors'],
+  executor: ['errors', 'paths'],
   solver: ['errors', 'graph'],
-  container: ['errors', 'content', 'image', 'snapshotter', 'executor'],
+  container: ['errors', 'content', 'image', 'layer', 'snapshotter', 'executor'],
   cli: ['*'],
 };
 /** solver/ops binds op kinds to the parts below; the solver core may not. */

@@ -41,3 +41,4 @@ export { bytesSize, createdSince, humanDuration, humanSize, humanSizeWithPrecisi
 export { goRfc3339, goTimeString } from './go-time.js';
 export { UTC, fixedZone, loadZone, localZone } from './go-zone.js';
 export type { Zone, ZoneInfo } from './go-zone.js';
+export { goQuote } from './go-strings.js';

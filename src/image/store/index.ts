@@ -2,3 +2,4 @@ export { openImageStore, tagName, displayName, normalizeName } from './image-sto
 export type { ImageStore, StoredImage, LoadedImage, NewImage, RemoveResult, PruneResult } from './image-store.js';
 export type { ImageRecord, TagRecord } from './records.js';
 export type { Lease } from './leases.js';
+export { alive, withFileLock } from './lock.js';

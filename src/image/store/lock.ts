@@ -20,14 +20,14 @@ export function alive(pid: number): boolean {
 }
 
 /** Runs `fn` holding the lock at `path`; waits up to `timeoutMs` for another holder. */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 60_000, what = 'the image store'): Promise<T> {
   const handle = await open(path, 'a', 0o600);
   try {
     const deadline = Date.now() + timeoutMs;
     // Polling with a growing delay: a blocking flock would stall Node's event loop.
     for (let delay = 2; !tryFlock(handle.fd); delay = Math.min(delay * 2, 100)) {
       if (Date.now() > deadline) {
-        throw new LadeError(ErrorCode.StoreLocked, 'the image store is busy: another lade process has held its lock for a minute', {
+        throw new LadeError(ErrorCode.StoreLocked, `${what} is busy: another lade process has held its lock for a minute`, {
           hint: `Wait for the other lade command to finish (the lock is ${path}).`,
         });
       }

@@ -17,9 +17,9 @@ function setEnv(env: string[], key: string, value: string): string[] {
   return [...env.filter((e) => e.split('=')[0] !== key), `${key}=${value}`];
 }
 
-/** Applies `--change` instructions to the execution defaults, in order. */
-export function applyChanges(changes: readonly string[]): ContainerConfig {
-  const config: ContainerConfig = {};
+/** Applies `--change` instructions to the execution defaults (`base`, by default none), in order. */
+export function applyChanges(changes: readonly string[], base: ContainerConfig = {}): ContainerConfig {
+  const config: ContainerConfig = structuredClone(base);
   for (const change of changes) {
     const parsed = parseDockerfile(change, { file: '--change' });
     for (const node of parsed.instructions) {

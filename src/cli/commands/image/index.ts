@@ -33,3 +33,8 @@ export const imageTopLevel: LeafCommand[] = [
   topLevel(saveCommand, 'save'),
   topLevel(tagCommand, 'tag'),
 ];
+
+// Shared with the container commands.
+export { confirm, openStore, parseFilters, stringList } from './common.js';
+export { applyChanges } from './import.js';
+export { inspectImage } from './inspect.js';

@@ -1,0 +1,44 @@
+/**
+ * Snapshots: layer trees handed out as mounts described as data (overlayfs, or plain copies
+ * where overlayfs is unavailable), with diff and apply in OCI layer form.
+ */
+import { join } from 'node:path';
+import { ErrorCode, LadeError } from '../errors/index.js';
+import { overlaySupported } from './mount.js';
+import { openDirSnapshotter } from './snapshotter.js';
+import type { Snapshotter, SnapshotDriver } from './types.js';
+
+export type {
+  ApplySnapshotOptions,
+  SnapshotDriver,
+  SnapshotInfo,
+  SnapshotKind,
+  SnapshotMount,
+  SnapshotUsage,
+  Snapshotter,
+} from './types.js';
+export { mountArguments, mountAt, unmountAt, overlaySupported } from './mount.js';
+export { MAX_OVERLAY_LOWERS } from './snapshotter.js';
+export { chainIds, unpackImage } from './unpack-image.js';
+
+const DRIVERS: readonly SnapshotDriver[] = ['overlay', 'copy'];
+
+/**
+ * The snapshotter under lade's `root` (data in `<root>/snapshots/<driver>/`). Without `driver`:
+ * the environment's LADE_SNAPSHOTTER, else overlay where overlayfs works, else copy.
+ */
+export async function openSnapshotter(root: string, driver?: SnapshotDriver): Promise<Snapshotter> {
+  let chosen = driver;
+  if (chosen === undefined) {
+    const env = process.env['LADE_SNAPSHOTTER'];
+    if (env !== undefined && env !== '') {
+      if (!DRIVERS.includes(env as SnapshotDriver)) {
+        throw new LadeError(ErrorCode.Usage, `LADE_SNAPSHOTTER=${env} names no snapshotter`, { hint: `Use one of: ${DRIVERS.join(', ')}.` });
+      }
+      chosen = env as SnapshotDriver;
+    } else {
+      chosen = (await overlaySupported(join(root, 'snapshots'))) ? 'overlay' : 'copy';
+    }
+  }
+  return openDirSnapshotter(chosen, join(root, 'snapshots', chosen));
+}
