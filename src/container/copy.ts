@@ -21,7 +21,11 @@ export function parseCopyArg(arg: string): { container?: string; path: string } 
   return { container: arg.slice(0, colon), path: arg.slice(colon + 1) };
 }
 
-/** Runs `fn` with the container's root filesystem visible at a host path. */
+/**
+ * Runs `fn` with the container's root filesystem visible at a host path. For a running container
+ * that path is `/proc/PID/root`, a magic link: it must be used as given (realpath would turn it
+ * into the host's `/`), and everything under it is resolved component by component.
+ */
 export async function withContainerRoot<T>(rt: Runtime, ref: string, fn: (root: string) => Promise<T>): Promise<T> {
   const entry = await rt.containers.find(ref);
   const { state } = await observeState(entry.dir, entry.state);
@@ -132,7 +136,7 @@ export async function copyPath(fromRoot: string, srcPath: string, toRoot: string
   }
   const { prefix, withRoot } = destination(src, srcPath, dest, destPath);
   const owner = options.intoContainer && !options.archive ? { uid: 0, gid: 0 } : undefined;
-  await applyLayer(toRoot, writeLayer(sourceEntries(src, prefix, withRoot, owner)), { whiteouts: 'delete', chown: options.intoContainer });
+  await applyLayer(toRoot, writeLayer(sourceEntries(src, prefix, withRoot, owner)), { whiteouts: 'delete', chown: options.intoContainer, rootVerbatim: true });
 }
 
 /** `cp CONTAINER:SRC -`: a tar of the source, named by its base name, as Docker streams it. */
@@ -154,5 +158,5 @@ export async function extractInto(root: string, destPath: string, input: AsyncIt
       yield { entry: { ...entry, ...ids, path, linkname }, body };
     }
   };
-  await applyLayer(root, writeLayer(prefixed()), { whiteouts: 'delete', chown: true });
+  await applyLayer(root, writeLayer(prefixed()), { whiteouts: 'delete', chown: true, rootVerbatim: true });
 }

@@ -25,31 +25,36 @@ export interface CreateRequest {
 
 export const SNAPSHOT_PREFIX = 'container-';
 
-/** The init layer's snapshot name: below the container's writable layer, above the image. */
-export function initSnapshotName(id: string): string {
-  return `${SNAPSHOT_PREFIX}${id}-init`;
-}
-
 /**
  * Docker's init layer: the mount points lade binds over (/etc/hosts, /etc/hostname,
  * /etc/resolv.conf) and the directories its default mounts need, created where the image lacks
- * them, in a layer of their own between the image and the container's writable layer. So
- * `commit` and `diff` see only what the container's process changed.
+ * them, in a layer of their own between the image and the container's writable layer, so
+ * `commit` sees only what the container's process changed. Its content depends on the image
+ * alone, so containers of one image share one committed init layer (Docker makes one per
+ * container; sharing an immutable snapshot changes nothing a container can see).
  */
-async function prepareInitLayer(snapshotter: Snapshotter, id: string, parent: string | undefined): Promise<string> {
-  const name = initSnapshotName(id);
-  const key = `${name}-active`;
+async function prepareInitLayer(snapshotter: Snapshotter, parent: string | undefined): Promise<string> {
+  const name = `init-${parent ?? 'scratch'}`;
+  if ((await snapshotter.stat(name)) !== undefined) return name;
+  const key = `${name}-active-${process.pid}-${Date.now()}`;
   await snapshotter.prepare(key, parent);
-  await snapshotter.withMounted(key, false, async (root) => {
-    for (const dir of ['dev', 'dev/pts', 'dev/shm', 'proc', 'sys', 'etc']) {
-      if (!(await lexists(join(root, dir)))) await mkdir(join(root, dir), { mode: 0o755 });
-    }
-    for (const file of ['etc/hostname', 'etc/hosts', 'etc/resolv.conf']) {
-      if (!(await lexists(join(root, file)))) await writeFile(join(root, file), '', { mode: 0o644 });
-    }
-    if (!(await lexists(join(root, 'etc/mtab')))) await symlink('/proc/mounts', join(root, 'etc/mtab'));
-  });
-  await snapshotter.commit(name, key);
+  try {
+    await snapshotter.withMounted(key, false, async (root) => {
+      for (const dir of ['dev', 'dev/pts', 'dev/shm', 'proc', 'sys', 'etc']) {
+        if (!(await lexists(join(root, dir)))) await mkdir(join(root, dir), { mode: 0o755 });
+      }
+      for (const file of ['etc/hostname', 'etc/hosts', 'etc/resolv.conf']) {
+        if (!(await lexists(join(root, file)))) await writeFile(join(root, file), '', { mode: 0o644 });
+      }
+      if (!(await lexists(join(root, 'etc/mtab')))) await symlink('/proc/mounts', join(root, 'etc/mtab'));
+    });
+    await snapshotter.commit(name, key);
+  } catch (err) {
+    await snapshotter.remove(key).catch(() => undefined);
+    // Another lade made the same init layer meanwhile: theirs is as good as ours.
+    if (isLadeError(err) && err.code === ErrorCode.SnapshotExists) return name;
+    throw err;
+  }
   return name;
 }
 
@@ -62,15 +67,12 @@ async function lexists(path: string): Promise<boolean> {
   }
 }
 
-/** Removes whatever snapshots of this container exist (writable layer first, then its init layer). */
+/** Removes the container's writable snapshot, if it exists (the shared init layer stays). */
 export async function removeSnapshots(snapshotter: Snapshotter, id: string): Promise<void> {
-  const name = initSnapshotName(id);
-  for (const key of [`${SNAPSHOT_PREFIX}${id}`, `${name}-active`, name]) {
-    try {
-      await snapshotter.remove(key);
-    } catch (err) {
-      if (!isLadeError(err) || err.code !== ErrorCode.SnapshotNotFound) throw err;
-    }
+  try {
+    await snapshotter.remove(`${SNAPSHOT_PREFIX}${id}`);
+  } catch (err) {
+    if (!isLadeError(err) || err.code !== ErrorCode.SnapshotNotFound) throw err;
   }
 }
 
@@ -133,7 +135,7 @@ export async function createContainer(rt: Runtime, request: CreateRequest): Prom
     await writeFile(join(dir, 'resolv.conf'), etc.resolvConf);
   });
   try {
-    const init = await prepareInitLayer(snapshotter, id, parent);
+    const init = await prepareInitLayer(snapshotter, parent);
     await snapshotter.prepare(record.snapshot.key, init, { 'lade.container': id });
   } catch (err) {
     await removeSnapshots(snapshotter, id);

@@ -11,6 +11,12 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { withFileLock } from '../image/index.js';
 import type { ContainerRecord, ContainerState } from './records.js';
 
+/**
+ * Container files are replaced atomically (a kill never leaves half a file) but not fsynced: after
+ * a power loss every container process is gone anyway, and lade reconciles what it finds.
+ */
+const NOT_DURABLE = { durable: false } as const;
+
 export interface ContainerEntry {
   readonly record: ContainerRecord;
   readonly state: ContainerState;
@@ -128,8 +134,8 @@ class DiskContainerStore implements ContainerStore {
       const dir = this.dirOf(record.id);
       try {
         if (prepare !== undefined) await prepare(tmp);
-        await writeFileAtomic(join(tmp, 'state.json'), JSON.stringify(state));
-        await writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(record));
+        await writeFileAtomic(join(tmp, 'state.json'), JSON.stringify(state), NOT_DURABLE);
+        await writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(record), NOT_DURABLE);
         await rename(tmp, dir);
       } catch (err) {
         await rm(tmp, { recursive: true, force: true });
@@ -140,7 +146,7 @@ class DiskContainerStore implements ContainerStore {
   }
 
   async saveState(id: string, state: ContainerState): Promise<void> {
-    await writeFileAtomic(join(this.dirOf(id), 'state.json'), JSON.stringify(state));
+    await writeFileAtomic(join(this.dirOf(id), 'state.json'), JSON.stringify(state), NOT_DURABLE);
   }
 
   async remove(id: string): Promise<void> {

@@ -15,6 +15,13 @@ const TEMP_SUFFIX = '.lade-tmp';
 export interface AtomicWriteOptions {
   /** Permission bits of the new file; 0o644 by default. */
   mode?: number;
+  /**
+   * fsync the file and its directory (the default). Without, the replacement is still atomic for
+   * every reader and against a kill (the kernel keeps the written pages), but not against a power
+   * loss: for state that is cheap to lose, such as a container's, where two fsyncs per write
+   * would dominate a `lade run`.
+   */
+  durable?: boolean;
 }
 
 export async function writeFileAtomic(
@@ -33,7 +40,7 @@ export async function writeFileAtomic(
     step = 'write';
     await writevAll(fh, [bytes], 0);
     step = 'sync';
-    await fh.sync();
+    if (options.durable !== false) await fh.sync();
     step = 'close';
     await fh.close();
     fh = undefined;
@@ -44,7 +51,7 @@ export async function writeFileAtomic(
     await unlink(temp).catch(() => undefined);
     throw ioError(`${step} temporary file for`, path, err);
   }
-  await fsyncDir(dir);
+  if (options.durable !== false) await fsyncDir(dir);
 }
 
 /**

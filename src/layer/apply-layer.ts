@@ -104,7 +104,7 @@ function describe(err: unknown, entry: LayerEntry): LadeError {
 export async function applyLayer(root: string, tar: AsyncIterable<Uint8Array>, options: ApplyOptions = {}): Promise<ApplyStats> {
   let real: string;
   try {
-    real = realpathSync(root);
+    real = options.rootVerbatim === true ? root : realpathSync(root);
     if (!statSync(real).isDirectory()) throw new Error('not a directory');
   } catch (err) {
     throw new LadeError(ErrorCode.LayerApply, `cannot apply a layer to ${root}: ${(err as Error).message}`, { cause: err });

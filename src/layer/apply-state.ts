@@ -36,6 +36,12 @@ export interface ApplyOptions {
   whiteouts?: WhiteoutMode;
   /** lchown entries to the tar's uid/gid (default true; needs root or a user namespace). */
   chown?: boolean;
+  /**
+   * Use `root` exactly as given instead of its realpath: for `/proc/PID/root`, the root of a
+   * running container, which realpath would collapse to the caller's own `/`. Every path below it
+   * is still resolved component by component inside it.
+   */
+  rootVerbatim?: boolean;
 }
 
 /** overlayfs keeps its own metadata under this prefix; a layer must not be able to set it. */

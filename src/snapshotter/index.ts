@@ -2,6 +2,7 @@
  * Snapshots: layer trees handed out as mounts described as data (overlayfs, or plain copies
  * where overlayfs is unavailable), with diff and apply in OCI layer form.
  */
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { overlaySupported } from './mount.js';
@@ -24,8 +25,25 @@ export { chainIds, unpackImage } from './unpack-image.js';
 const DRIVERS: readonly SnapshotDriver[] = ['overlay', 'copy'];
 
 /**
+ * The driver a root already holds snapshots of: the probe (a trial overlay mount) then costs
+ * nothing on every later command, and a root never silently changes driver and loses its layers.
+ */
+async function usedDriver(root: string): Promise<SnapshotDriver | undefined> {
+  for (const driver of DRIVERS) {
+    try {
+      await access(join(root, 'snapshots', driver, 'metadata.json'));
+      return driver;
+    } catch {
+      // Not this one.
+    }
+  }
+  return undefined;
+}
+
+/**
  * The snapshotter under lade's `root` (data in `<root>/snapshots/<driver>/`). Without `driver`:
- * the environment's LADE_SNAPSHOTTER, else overlay where overlayfs works, else copy.
+ * the environment's LADE_SNAPSHOTTER, else the driver the root already uses, else overlay where
+ * overlayfs works, else copy.
  */
 export async function openSnapshotter(root: string, driver?: SnapshotDriver): Promise<Snapshotter> {
   let chosen = driver;
@@ -37,7 +55,7 @@ export async function openSnapshotter(root: string, driver?: SnapshotDriver): Pr
       }
       chosen = env as SnapshotDriver;
     } else {
-      chosen = (await overlaySupported(join(root, 'snapshots'))) ? 'overlay' : 'copy';
+      chosen = (await usedDriver(root)) ?? ((await overlaySupported(join(root, 'snapshots'))) ? 'overlay' : 'copy');
     }
   }
   return openDirSnapshotter(chosen, join(root, 'snapshots', chosen));

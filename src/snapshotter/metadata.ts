@@ -81,7 +81,9 @@ export class Metadata {
     return this.locked(async () => {
       const doc = await this.read();
       const { write, result } = await fn(doc);
-      if (write) await writeFileAtomic(this.path, `${JSON.stringify(doc, null, 1)}\n`);
+      // Atomic but not fsynced: snapshot trees are synced before they are recorded, and a record lost
+      // to a power loss only leaves a directory that open() removes (the layer is unpacked again).
+      if (write) await writeFileAtomic(this.path, `${JSON.stringify(doc, null, 1)}\n`, { durable: false });
       return result;
     });
   }
