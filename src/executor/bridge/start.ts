@@ -66,7 +66,9 @@ function signalNumber(name: string | null): number {
 export function startSandbox(spec: SandboxSpec, io: SandboxIo, options: StartOptions = {}): Promise<StartedSandbox> {
   const bytes = encodeSpec(spec);
   const helper = options.helperPath ?? sandboxHelperPath();
-  const child = spawn(helper, [], { stdio: [io.stdin, io.stdout, io.stderr, 'pipe', 'pipe'] });
+  // In a session of its own, so a terminal's Ctrl-C or hang-up reaches lade alone, which forwards
+  // it once (Docker's sig-proxy); in lade's process group the container would get it twice.
+  const child = spawn(helper, [], { stdio: [io.stdin, io.stdout, io.stderr, 'pipe', 'pipe'], detached: true });
   const specPipe = child.stdio[3] as Writable;
   const reports = child.stdio[4] as Readable;
   // The helper reads the spec to EOF before anything else; a helper that died early makes this EPIPE, reported below.
