@@ -69,3 +69,9 @@ export interface GroupCommand {
 }
 
 export type CommandSpec = LeafCommand | GroupCommand;
+
+/** A management command's leaf under its top-level name (`image ls` → `images`), without its aliases. */
+export function topLevelForm(command: LeafCommand, name: string): LeafCommand {
+  const { aliases: _aliases, ...rest } = command;
+  return { ...rest, name };
+}

@@ -3,9 +3,9 @@
  * changes (and each build step will). The layer is stored uncompressed, as Docker stores the
  * layers it creates, so its digest is its diffID.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { encodeDocument } from './documents.js';
-import { scanLayer } from './layer-scan.js';
+import { storeScannedLayer } from './store-layer.js';
 import { MediaType } from './media-types.js';
 import { HOST_PLATFORM } from './platform.js';
 import type { ImageStore, LoadedImage } from './store/index.js';
@@ -32,15 +32,8 @@ export interface AppendLayerResult {
 
 export async function appendLayer(store: ImageStore, base: LoadedImage | undefined, layerTar: Readable, options: AppendLayerOptions): Promise<AppendLayerResult> {
   return store.withLease(async (lease) => {
-    const toStore = new PassThrough({ highWaterMark: 1 << 20 });
-    const toScan = new PassThrough({ highWaterMark: 1 << 20 });
-    layerTar.pipe(toStore);
-    layerTar.pipe(toScan);
-    layerTar.on('error', (err) => {
-      toStore.destroy(err);
-      toScan.destroy(err);
-    });
-    const [written, scan] = await Promise.all([store.content.write(toStore), scanLayer(toScan, 'the new layer')]);
+    const written = await storeScannedLayer(store, layerTar, 'the new layer');
+    const scan = written.scan;
     await lease.add(written.digest);
     const created = (options.created ?? new Date()).toISOString();
     const baseConfig = base?.config;

@@ -3,10 +3,10 @@
  * it. The layer is the tarball itself (decompressed if it came compressed), byte for byte, so its
  * diffID is the digest of the input tar, as with Docker.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { openDecompressed, type Digest } from '../content/index.js';
 import { encodeDocument } from './documents.js';
-import { scanLayer } from './layer-scan.js';
+import { storeScannedLayer } from './store-layer.js';
 import { MediaType } from './media-types.js';
 import { HOST_PLATFORM } from './platform.js';
 import type { ImageStore } from './store/index.js';
@@ -32,24 +32,9 @@ export interface ImportResult {
 export async function importRootfs(store: ImageStore, source: Readable, options: ImportOptions = {}): Promise<ImportResult> {
   const { stream } = await openDecompressed(source);
   return store.withLease(async (lease) => {
-    // One read of the input feeds both the blob write (which hashes it) and the tar check.
-    const toStore = new PassThrough({ highWaterMark: 1 << 20 });
-    const toScan = new PassThrough({ highWaterMark: 1 << 20 });
-    // Readable.pipe to several destinations waits for the slowest one (backpressure).
-    stream.pipe(toStore);
-    stream.pipe(toScan);
-    stream.on('error', (err) => {
-      toStore.destroy(err);
-      toScan.destroy(err);
-    });
-    const [written, scanned] = await Promise.allSettled([store.content.write(toStore), scanLayer(toScan, 'the imported file')]);
-    if (scanned.status === 'rejected' || written.status === 'rejected') {
-      // Leave the store as it was: a blob this import created is removed again.
-      if (written.status === 'fulfilled' && written.value.created) await store.content.delete(written.value.digest);
-      throw scanned.status === 'rejected' ? scanned.reason : (written as PromiseRejectedResult).reason;
-    }
-    const layer = written.value;
-    const scan = scanned.value;
+    const stored = await storeScannedLayer(store, stream, 'the imported file');
+    const layer = { digest: stored.digest, size: stored.size };
+    const scan = stored.scan;
     await lease.add(layer.digest);
 
     const created = (options.created ?? new Date()).toISOString();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import test from 'node:test';
-import { ZERO_TIME, newContainerId, openRuntime, randomName, validateName, type ContainerRecord, type ContainerState } from '../../src/container/index.js';
+import { initialState, newContainerId, openRuntime, randomName, validateName, type ContainerRecord, type ContainerState } from '../../src/container/index.js';
 import { isLadeError } from '../../src/errors/index.js';
 import { defaultRunFlags, resolveContainerConfig } from '../../src/executor/index.js';
 import { tempDir } from '../helpers/tar-fixtures.js';
@@ -23,20 +23,7 @@ function record(id: string, name: string, created: string): ContainerRecord {
   };
 }
 
-const state: ContainerState = {
-  status: 'created',
-  pid: 0,
-  pidStart: '',
-  monitorPid: 0,
-  monitorStart: '',
-  startedAt: ZERO_TIME,
-  finishedAt: ZERO_TIME,
-  exitCode: 0,
-  error: '',
-  oomKilled: false,
-  cgroupPaths: null,
-  restartCount: 0,
-};
+const state: ContainerState = initialState();
 
 test('IDs are 64 hex digits; names follow Docker\'s pattern and rules', () => {
   assert.match(newContainerId(), /^[0-9a-f]{64}$/);

@@ -1,7 +1,8 @@
 // fstab-style mount options → mount(2) flags, propagation and the filesystem data string, as
 // runc's parseMountOptions turns an OCI mount's options into what it passes to the kernel; and
 // moby's MergeTmpfsOptions (moby/sys/mount flags_unix.go), which dedups tmpfs options.
-import { ErrorCode, LadeError } from '../../errors/index.js';
+import { ErrorCode, LadeError, isLadeError } from '../../errors/index.js';
+import { parseMemoryBytes } from '../cgroups/index.js';
 import { MS } from '../sandbox-spec.js';
 
 /** mount(2) flags the spec's MS table leaves out (linux/mount.h). */
@@ -118,48 +119,15 @@ export function mergeTmpfsOptions(options: readonly string[]): string[] {
   return out;
 }
 
-const BINARY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
 /**
- * go-units RAMInBytes: `64m`, `1.5g`, `512 KiB`, `100` (bytes); binary multiples; the number is
- * the text up to the last digit or dot, the suffix one of b, k, kb, kib (any case).
+ * go-units RAMInBytes (`64m`, `1.5g`, `512 KiB`, `100`), as --shm-size and tmpfs sizes take it:
+ * the cgroups module's parser, its errors reported as flag errors.
  */
 export function ramInBytes(text: string): number {
-  let num: string;
-  let suffix: string;
-  const space = text.indexOf(' ');
-  if (space >= 0) {
-    num = text.slice(0, space);
-    suffix = text.slice(space + 1);
-  } else {
-    let sep = -1;
-    for (let i = text.length - 1; i >= 0; i--) {
-      if (/[0-9.]/.test(text[i]!)) {
-        sep = i;
-        break;
-      }
-    }
-    if (sep < 0) throw new LadeError(ErrorCode.Usage, `invalid size: '${text}'`);
-    num = text.slice(0, sep + 1);
-    suffix = text.slice(sep + 1);
+  try {
+    return parseMemoryBytes(text);
+  } catch (err) {
+    if (!isLadeError(err)) throw err;
+    throw new LadeError(ErrorCode.Usage, err.message, { hint: 'a size such as 64m, 1g or 512k (binary multiples)', cause: err });
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(num)) {
-    throw new LadeError(ErrorCode.Usage, `strconv.ParseFloat: parsing "${num}": invalid syntax`, { hint: `a size such as 64m, 1g or 512k, not '${text}'` });
-  }
-  const size = Number(num);
-  if (size < 0) throw new LadeError(ErrorCode.Usage, `invalid size: '${text}'`);
-  if (suffix === '') return Math.trunc(size);
-  const bad = (): never => {
-    throw new LadeError(ErrorCode.Usage, `invalid suffix: '${suffix}'`, { hint: 'use b, k, m, g, t or p (binary multiples), e.g. 64m' });
-  };
-  if (suffix.length > 3) bad();
-  const s = suffix.toLowerCase();
-  if (s[0] === 'b') {
-    if (s.length > 1) bad();
-    return Math.trunc(size);
-  }
-  const mul = BINARY_UNITS[s[0]!];
-  if (mul === undefined) return bad();
-  if ((s.length === 2 && s[1] !== 'b') || (s.length === 3 && s.slice(1) !== 'ib')) bad();
-  return Math.trunc(size * mul);
 }

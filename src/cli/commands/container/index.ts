@@ -2,7 +2,7 @@
  * The container commands: `lade container …` (Docker's management command) and the top-level
  * forms Docker also has (`run`, `ps`, `exec`, `stop`, …).
  */
-import type { GroupCommand, LeafCommand } from '../../command-spec.js';
+import { topLevelForm, type GroupCommand, type LeafCommand } from '../../command-spec.js';
 import { commitCommand } from './commit.js';
 import { cpCommand } from './cp.js';
 import { execCommand } from './exec.js';
@@ -39,10 +39,7 @@ export const containerCommand: GroupCommand = {
   ],
 };
 
-function topLevel(command: LeafCommand, name: string): LeafCommand {
-  const { aliases: _aliases, ...rest } = command;
-  return { ...rest, name };
-}
+const topLevel = topLevelForm;
 
 /** The top-level container commands. */
 export const containerTopLevel: LeafCommand[] = [

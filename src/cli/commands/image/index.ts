@@ -2,7 +2,7 @@
  * The image commands: `lade image …` (Docker's management command) and the top-level forms
  * Docker also has (`images`, `rmi`, `tag`, `save`, `load`, `import`, `history`).
  */
-import type { GroupCommand, LeafCommand } from '../../command-spec.js';
+import { topLevelForm, type GroupCommand, type LeafCommand } from '../../command-spec.js';
 import { historyCommand } from './history.js';
 import { importCommand } from './import.js';
 import { inspectCommand } from './inspect.js';
@@ -18,10 +18,7 @@ export const imageCommand: GroupCommand = {
   commands: [historyCommand, importCommand, inspectCommand, loadCommand, listCommand, pruneCommand, removeCommand, saveCommand, tagCommand],
 };
 
-function topLevel(command: LeafCommand, name: string): LeafCommand {
-  const { aliases: _aliases, ...rest } = command;
-  return { ...rest, name };
-}
+const topLevel = topLevelForm;
 
 /** The top-level image commands, in the order `lade --help` lists them. */
 export const imageTopLevel: LeafCommand[] = [
