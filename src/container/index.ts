@@ -25,3 +25,4 @@ export { dockerConfig } from './docker-config.js';
 export type { DockerContainerConfig } from './docker-config.js';
 export { copyPath, extractInto, parseCopyArg, tarOf, withContainerRoot } from './copy.js';
 export type { CopyOptions } from './copy.js';
+export { imagesInUse } from './images-in-use.js';

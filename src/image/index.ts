@@ -14,7 +14,7 @@ export { appendLayer } from './append-layer.js';
 export type { AppendLayerOptions, AppendLayerResult } from './append-layer.js';
 export type { ImportOptions, ImportResult } from './import.js';
 export { openImageStore, tagName, displayName, normalizeName, alive, withFileLock } from './store/index.js';
-export type { ImageRecord, ImageStore, LoadedImage, PruneResult, RemoveResult, StoredImage } from './store/index.js';
+export type { ImageRecord, ImageStore, LoadedImage, PruneResult, RemoveOptions, RemoveResult, StoredImage } from './store/index.js';
 export { loadArchive, resolveForSave, writeArchive } from './archive/index.js';
 export type { LoadedArchiveImage, SaveOptions } from './archive/index.js';
 export { compressLayer } from './compress-layer.js';

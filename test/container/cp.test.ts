@@ -111,3 +111,15 @@ test('logs -f follows a running container to its end; restart runs it again', as
   assert.equal(img.lade(['logs', 'talker']).stdout, 'line 1\nline 2\nline 3\n'.repeat(2));
   assert.equal(img.lade(['rm', 'talker']).status, 0);
 });
+
+test('the copy snapshotter (LADE_SNAPSHOTTER=copy) runs containers and commits their changes as well', () => {
+  const copy = busyboxImage('busybox:copy');
+  const env = { LADE_SNAPSHOTTER: 'copy' };
+  const r = copy.lade(['run', '--name', 'c1', copy.name, 'sh', '-c', 'echo hi > /hi; rm /etc/passwd; cat /hi'], { env });
+  assert.equal(r.stdout, 'hi\n', r.stderr);
+  assert.equal(copy.lade(['inspect', '--format', '{{.Driver}}', 'c1'], { env }).stdout, 'copy\n');
+  assert.equal(copy.lade(['commit', 'c1', 'copied:1'], { env }).status, 0);
+  const check = copy.lade(['run', '--rm', 'copied:1', 'sh', '-c', 'cat /hi; test -e /etc/passwd || echo no-passwd'], { env });
+  assert.equal(check.stdout, 'hi\nno-passwd\n', check.stderr);
+  assert.equal(copy.lade(['rm', 'c1'], { env }).status, 0);
+});

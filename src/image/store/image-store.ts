@@ -42,6 +42,12 @@ export interface NewImage {
   repoDigests?: string[];
 }
 
+export interface RemoveOptions {
+  force?: boolean;
+  /** Containers using images, by manifest digest: such an image is not deleted without force, nor with it while the container runs (Docker's rule). */
+  usedBy?: ReadonlyMap<string, { id: string; running: boolean }>;
+}
+
 export interface RemoveResult {
   untagged: string[];
   deleted: Digest[];
@@ -64,7 +70,7 @@ export interface ImageStore {
   /** Registers an image whose blobs are all in the content store, and points `names` at it. */
   add(image: NewImage, names: readonly string[]): Promise<ImageRecord>;
   tag(source: string, name: string): Promise<void>;
-  remove(name: string, options?: { force?: boolean }): Promise<RemoveResult>;
+  remove(name: string, options?: RemoveOptions): Promise<RemoveResult>;
   /** Dangling (untagged) images, or every image with `all`, then every blob nothing references. */
   prune(options?: { all?: boolean; only?: ReadonlySet<string> }): Promise<PruneResult>;
   /** Runs an operation whose freshly written blobs must survive a concurrent prune. */
@@ -175,7 +181,7 @@ class Store implements ImageStore {
     });
   }
 
-  remove(name: string, options: { force?: boolean } = {}): Promise<RemoveResult> {
+  remove(name: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     return this.change(async (records) => {
       const found = findImage(records, name);
       if (found === undefined) throw notFound(name);
@@ -193,6 +199,20 @@ class Store implements ImageStore {
         throw new LadeError(
           ErrorCode.ImageConflict,
           `conflict: unable to delete ${found.record.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+        );
+      }
+      const user = options.usedBy?.get(key);
+      if (user !== undefined && (options.force !== true || user.running)) {
+        const short = found.record.id.slice(7, 19);
+        const container = user.id.slice(0, 12);
+        throw new LadeError(
+          ErrorCode.ImageConflict,
+          user.running
+            ? `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${container}`
+            : found.tag !== undefined
+              ? `conflict: unable to remove repository reference "${displayName(found.tag)}" (must force) - container ${container} is using its referenced image ${short}`
+              : `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${container}`,
+          { hint: user.running ? `Stop and remove the container first: lade rm -f ${container}` : `Remove the container first (lade rm ${container}), or use rmi -f.` },
         );
       }
       for (const tag of tags) {

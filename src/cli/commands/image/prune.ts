@@ -1,4 +1,5 @@
 /** `lade image prune`: dangling (or, with -a, unused) images, then every blob nothing references. */
+import { imagesInUse, openRuntime } from '../../../container/index.js';
 import { ErrorCode, LadeError } from '../../../errors/index.js';
 import { displayName, type ImageStore, type StoredImage } from '../../../image/index.js';
 import type { LeafCommand } from '../../command-spec.js';
@@ -58,10 +59,13 @@ export const pruneCommand: LeafCommand = {
       if (!(await confirm(ctx, `${warning}\nAre you sure you want to continue?`))) return 0;
     }
     const store = await openStore(ctx);
+    // Images containers use are never pruned, as with Docker.
+    const used = await imagesInUse(await openRuntime(ctx.global.root));
     let only: Set<string> | undefined;
-    if (filters.size > 0) {
+    if (filters.size > 0 || used.size > 0) {
       only = new Set();
       for (const image of await store.list()) {
+        if (used.has(image.record.manifest.digest)) continue;
         if (await matches(store, image, filters)) only.add(image.record.manifest.digest);
       }
     }

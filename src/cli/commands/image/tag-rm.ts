@@ -1,4 +1,5 @@
 /** `lade tag` and `lade rmi` / `lade image rm`, with Docker's output. */
+import { imagesInUse, openRuntime } from '../../../container/index.js';
 import { isLadeError } from '../../../errors/index.js';
 import { displayName } from '../../../image/index.js';
 import type { LeafCommand } from '../../command-spec.js';
@@ -31,10 +32,11 @@ export const removeCommand: LeafCommand = {
   ],
   async run(ctx, args, options) {
     const store = await openStore(ctx);
+    const usedBy = await imagesInUse(await openRuntime(ctx.global.root));
     let status = 0;
     for (const name of args) {
       try {
-        const result = await store.remove(name, { force: options['force'] === true });
+        const result = await store.remove(name, { force: options['force'] === true, usedBy });
         for (const tag of result.untagged) ctx.out.stdout(`Untagged: ${displayName(tag)}\n`);
         for (const id of result.deleted) ctx.out.stdout(`Deleted: ${id}\n`);
       } catch (err) {
