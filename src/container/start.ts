@@ -3,11 +3,13 @@
  * sandbox helper; and finishing one: the exit record into its state, the cgroup removed, and
  * `--rm` honoured.
  */
-import { rm, stat } from 'node:fs/promises';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, LadeError } from '../errors/index.js';
+import { ErrorCode, LadeError, isLadeError } from '../errors/index.js';
 import { buildContainerSpecFromConfig, capabilitiesFromProcStatus, createCgroup, openCgroup, startSandbox, type CgroupLimits, type SandboxHandle } from '../executor/index.js';
+import type { Snapshotter } from '../snapshotter/index.js';
+import { copyPath } from './copy.js';
 import { processStartTime } from './process-check.js';
 import type { ContainerState } from './records.js';
 import type { Runtime } from './runtime.js';
@@ -33,6 +35,29 @@ function statSource(path: string): 'dir' | 'file' | 'missing' {
   }
 }
 
+/**
+ * A new anonymous volume starts as a copy of what the image has at its path, owners and modes
+ * kept (Docker's copy-up); later starts find it as the container left it.
+ */
+async function fillVolumes(snapshotter: Snapshotter, key: string, fresh: ReadonlyArray<{ dest: string; path: string }>): Promise<void> {
+  if (fresh.length === 0) return;
+  await snapshotter.withMounted(key, true, async (root) => {
+    for (const { dest, path } of fresh) {
+      // Built aside and renamed, so a failed copy is not mistaken for a filled volume next time.
+      const staging = `${path}.filling`;
+      await rm(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true, mode: 0o755 });
+      try {
+        await copyPath(root, `${dest}/.`, '/', staging, { followLink: false, archive: true, intoContainer: true });
+      } catch (err) {
+        // Nothing at that path in the image: the volume starts empty.
+        if (!isLadeError(err) || err.code !== ErrorCode.FileRead) throw err;
+      }
+      await rename(staging, path);
+    }
+  });
+}
+
 /** What lade itself may grant: a container never gets a capability its creator lacks. */
 function ownCapabilities(): number[] {
   return capabilitiesFromProcStatus(readFileSync('/proc/self/status', 'utf8'));
@@ -49,6 +74,7 @@ export async function startContainer(rt: Runtime, ref: string, options: StartOpt
     const [passwd, group] = await Promise.all([snapshotter.readFile(record.snapshot.key, '/etc/passwd'), snapshotter.readFile(record.snapshot.key, '/etc/group')]);
     await rm(join(dir, EXIT_RECORD), { force: true });
     const cgroup = hasLimits(record.limits) ? await createCgroup(record.id, record.limits) : undefined;
+    const fresh: Array<{ dest: string; path: string }> = [];
     let handle: SandboxHandle;
     try {
       const spec = buildContainerSpecFromConfig(record.resolved, {
@@ -59,7 +85,7 @@ export async function startContainer(rt: Runtime, ref: string, options: StartOpt
         etcFiles: { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') },
         anonymousVolumeDir: (dest: string) => {
           const path = join(dir, 'volumes', Buffer.from(dest).toString('hex'));
-          mkdirSync(path, { recursive: true, mode: 0o755 });
+          if (!existsSync(path)) fresh.push({ dest, path });
           return path;
         },
         statSource,
@@ -74,6 +100,7 @@ export async function startContainer(rt: Runtime, ref: string, options: StartOpt
           onExit: options.attach ? [] : [...rt.selfCommand, '--root', rt.root, 'container', 'reap', record.id],
         },
       });
+      await fillVolumes(snapshotter, record.snapshot.key, fresh);
       handle = await startSandbox(spec, {
         // With -t the monitor also needs lade's terminal to copy its size, even when it relays no input.
         stdin: options.attach && (options.stdin || record.resolved.config.Tty) ? 'inherit' : 'ignore',

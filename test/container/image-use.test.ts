@@ -23,3 +23,16 @@ test('rmi refuses an image a container uses; -f only when it is not running; pru
   assert.equal(img.lade(['rmi', '-f', img.name]).status, 0, 'forced while only a stopped container uses it');
   assert.equal(img.lade(['rm', 'user1']).status, 0);
 });
+
+test('an image VOLUME becomes an anonymous volume filled from the image, kept across restarts', () => {
+  const img = busyboxImage('busybox:vol', ['VOLUME /etc', 'CMD ["sh"]']);
+  const first = img.lade(['run', '--name', 'v1', img.name, 'sh', '-c', 'mount | grep -c " /etc "; grep -c alice /etc/passwd; test -e /etc/marker && echo again; echo x > /etc/marker']);
+  // A volume at /etc, holding the image's files (copied up), and not yet the marker.
+  assert.equal(first.stdout, '1\n1\n', first.stderr);
+  const second = img.lade(['start', '-a', 'v1']);
+  assert.equal(second.stdout, '1\n1\nagain\n', 'the volume outlives the process');
+  assert.equal(img.lade(['commit', 'v1', 'vol:1']).status, 0);
+  const fresh = img.lade(['run', '--rm', 'vol:1', 'sh', '-c', 'test -e /etc/marker && echo committed || echo not-committed']);
+  assert.equal(fresh.stdout, 'not-committed\n', 'volume contents are not committed, as with Docker');
+  assert.equal(img.lade(['rm', 'v1']).status, 0);
+});
