@@ -96,6 +96,18 @@ test('-t gives the process a terminal', () => {
   assert.match(r.stdout, /30 100\r*\n/);
 });
 
+test('-t: a terminal resized while the container runs is resized inside it too', () => {
+  const lade = join(repoRoot, 'bin', 'lade');
+  const script = join(repoRoot, 'test', 'container', 'winch.py');
+  const r = spawnSync('python3', [script, process.execPath, lade, '--root', img.root, 'run', '--rm', '-t', img.name, 'sh', '-c', 'stty size; echo ready; i=0; while [ "$(stty size)" = "30 100" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; stty size; echo done'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /30 100\r*\n/);
+  assert.match(r.stdout, /40 120\r*\n/);
+});
+
 test('bind mounts: rw writes reach the host, :ro refuses writes', () => {
   const dir = tempDir('lade-vol-');
   writeFileSync(join(dir, 'in'), 'host data\n');
