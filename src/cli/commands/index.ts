@@ -4,5 +4,13 @@ import { debugCommand } from './debug.js';
 import { imageCommand, imageTopLevel } from './image/index.js';
 import { infoCommand } from './info.js';
 
+/**
+ * Command names are ASCII, so code-unit order is Docker's order; localeCompare would load ICU's
+ * collator, several milliseconds of every lade start-up.
+ */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Every command, in the order `lade --help` lists them. */
-export const commands: readonly CommandSpec[] = [containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand].sort((a, b) => a.name.localeCompare(b.name));
+export const commands: readonly CommandSpec[] = [containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand].sort((a, b) => byCodeUnits(a.name, b.name));

@@ -58,7 +58,9 @@ export function runeWidth(ch: string): number {
   return 1;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: constructing a Segmenter loads ICU data, about 10 ms that every lade command
+// would otherwise pay at start-up, table output or not.
+let segmenter: Intl.Segmenter | undefined;
 
 export function stringWidth(s: string): number {
   let ascii = true;
@@ -75,6 +77,7 @@ export function stringWidth(s: string): number {
   const runes = [...s];
   if (runes.length === 1) return runeWidth(runes[0]!);
   width = 0;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(s)) {
     for (const ch of segment) {
       const w = runeWidth(ch);

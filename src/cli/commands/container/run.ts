@@ -30,7 +30,8 @@ export const runCommand: LeafCommand = {
   summary: 'Create and run a new container from an image',
   args: { min: 1 },
   stopAtFirstArg: true,
-  options: [...CREATE_OPTIONS, { long: 'detach', short: 'd', description: 'Run container in background and print container ID' }].sort((a, b) => a.long.localeCompare(b.long)),
+  // Sorted by code units (ASCII names): localeCompare would load ICU's collator at start-up.
+  options: [...CREATE_OPTIONS, { long: 'detach', short: 'd', description: 'Run container in background and print container ID' }].sort((a, b) => (a.long < b.long ? -1 : 1)),
   async run(ctx, args, options) {
     const detach = options['detach'] === true;
     const rt = await runtime(ctx);
