@@ -72,6 +72,11 @@ void child_open_terminal(int sock)
 	int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		fail("terminal", name);
+	/* The size of the terminal lade runs in (still fd 0 here: inherited from the monitor), set
+	 * before the process starts, so its first `stty size` cannot race the monitor's copy. */
+	struct winsize ws;
+	if (isatty(0) && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(slave, TIOCSWINSZ, &ws);
 	send_fd(sock, master);
 	close(master);
 	close(sock);

@@ -152,6 +152,16 @@ test('a detached container keeps running and logging after lade returns', async 
   assert.equal(img.lade(['rm', 'bg']).status, 0);
 });
 
+test('-d --rm: the monitor removes the container when its process ends, with no lade running', () => {
+  const started = img.lade(['run', '-d', '--rm', '--name', 'ephemeral', img.name, 'sh', '-c', 'sleep 0.2']);
+  assert.equal(started.status, 0, started.stderr);
+  const id = started.stdout.trim();
+  const deadline = Date.now() + 30_000;
+  // Polls the container directory itself: a lade command would finalize the container on its own.
+  while (existsSync(join(img.root, 'containers', id)) && Date.now() < deadline) spawnSync('sleep', ['0.05']);
+  assert.equal(existsSync(join(img.root, 'containers', id)), false);
+});
+
 test('stop: TERM to a process that traps it; KILL after the timeout for one that ignores it', () => {
   const trapping = img.lade(['run', '-d', '--name', 'trap', img.name, 'sh', '-c', 'trap "echo got TERM; exit 7" TERM; echo ready; while true; do sleep 0.1; done']);
   assert.equal(trapping.status, 0, trapping.stderr);
