@@ -6,11 +6,6 @@ export function newContainerId(): string {
   return randomBytes(32).toString('hex');
 }
 
-/** The 12-digit form `docker ps` shows. */
-export function shortContainerId(id: string): string {
-  return id.slice(0, 12);
-}
-
 // lade's own word lists (Docker's shape, not Docker's words): pioneers of computing and of
 // operating systems, and adjectives that read well in front of them.
 const ADJECTIVES = [

@@ -7,7 +7,7 @@ export type { Runtime, RuntimeOptions } from './runtime.js';
 export type { ContainerEntry, ContainerStore } from './store.js';
 export type { ContainerRecord, ContainerState, ContainerStatus } from './records.js';
 export { ZERO_TIME, initialState } from './records.js';
-export { newContainerId, randomName, shortContainerId, validateName } from './ids.js';
+export { newContainerId, randomName, validateName } from './ids.js';
 export { createContainer } from './create.js';
 export type { CreateRequest } from './create.js';
 export { startContainer, finalizeContainer, exitCodeFor } from './start.js';

@@ -3,7 +3,7 @@
  * sandbox helper; and finishing one: the exit record into its state, the cgroup removed, and
  * `--rm` honoured.
  */
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, LadeError, isLadeError } from '../errors/index.js';
@@ -164,15 +164,6 @@ export async function finalizeContainer(rt: Runtime, id: string, remove: (entry:
     if (final !== entry.state) await rt.containers.saveState(id, final);
     return final;
   });
-}
-
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function notRunning(ref: string): LadeError {

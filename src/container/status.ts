@@ -56,7 +56,3 @@ export async function observeState(dir: string, state: ContainerState): Promise<
     changed: true,
   };
 }
-
-export function isRunning(state: ContainerState): boolean {
-  return state.status === 'running';
-}
