@@ -1,16 +1,11 @@
 // mount(2), umount2(2) and syncfs(2) from the native addon, against the real kernel (root).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
-import { isSysError, mount, MountFlag, syncfs, umount, UmountFlag, type SysError } from '../../src/sys/index.js';
-
-function scratch(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lade-mount-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { mount, MountFlag, syncfs, umount, UmountFlag } from '../../src/sys/index.js';
+import { scratch, sysError } from './helpers.js';
 
 /** Unmounts at the end of the test even when an assertion failed in between. */
 function unmountAfter(t: TestContext, target: string): void {
@@ -31,18 +26,8 @@ function mountedAt(target: string): string | undefined {
   return line;
 }
 
-function sysError(fn: () => unknown): SysError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(isSysError(err), `expected a system error, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a throw');
-}
-
 test('mount a tmpfs with data, see it in mountinfo, unmount it', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   const target = join(dir, 'mnt');
   mkdirSync(target);
   mount('tmpfs', target, 'tmpfs', MountFlag.NOSUID, 'size=1m,mode=0710');
@@ -58,7 +43,7 @@ test('mount a tmpfs with data, see it in mountinfo, unmount it', (t) => {
 });
 
 test('a bind mount, then a read-only remount of it', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   const source = join(dir, 'src');
   const target = join(dir, 'dst');
   mkdirSync(source);
@@ -73,7 +58,7 @@ test('a bind mount, then a read-only remount of it', (t) => {
 });
 
 test('cwd: an overlay with relative lowerdirs resolves them there, and the process cwd is untouched', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   for (const d of ['l1', 'l2', 'up', 'work', 'mnt']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'l1', 'a'), 'from l1');
   writeFileSync(join(dir, 'l2', 'a'), 'from l2');
@@ -92,7 +77,7 @@ test('cwd: an overlay with relative lowerdirs resolves them there, and the proce
 });
 
 test('without cwd the same relative lowerdirs do not resolve', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   for (const d of ['l1', 'l2', 'mnt']) mkdirSync(join(dir, d));
   const err = sysError(() => mount('overlay', join(dir, 'mnt'), 'overlay', 0, 'lowerdir=l1:l2'));
   assert.equal(err.syscall, 'mount');
@@ -100,7 +85,7 @@ test('without cwd the same relative lowerdirs do not resolve', (t) => {
 });
 
 test('failures carry errno, code, syscall and the path concerned', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   const missing = join(dir, 'missing');
   const noTarget = sysError(() => mount('tmpfs', missing, 'tmpfs', 0));
   assert.deepEqual([noTarget.code, noTarget.syscall, noTarget.path, noTarget.errno], ['ENOENT', 'mount', missing, -osConstants.errno.ENOENT]);
@@ -114,7 +99,7 @@ test('failures carry errno, code, syscall and the path concerned', (t) => {
 });
 
 test('syncfs syncs the filesystem of a file or directory; a missing path is ENOENT', (t) => {
-  const dir = scratch(t);
+  const dir = scratch(t, 'lade-mount-');
   writeFileSync(join(dir, 'f'), 'data');
   syncfs(dir);
   syncfs(join(dir, 'f'));

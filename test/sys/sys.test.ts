@@ -1,29 +1,14 @@
 // The native addon behind src/sys, exercised against the real kernel (as root: mknod of devices
 // and trusted.* attributes need CAP_MKNOD and CAP_SYS_ADMIN).
 import assert from 'node:assert/strict';
-import { constants, lstatSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { constants, lstatSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import test, { type TestContext } from 'node:test';
+import test from 'node:test';
 import { ErrorCode, isLadeError } from '../../src/errors/index.js';
-import { isSysError, lgetxattr, llistxattr, lremovexattr, lsetxattr, mknod, type SysError } from '../../src/sys/index.js';
+import { lgetxattr, llistxattr, lremovexattr, lsetxattr, mknod } from '../../src/sys/index.js';
 import { loadAddon } from '../../src/sys/native.js';
-
-function scratch(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lade-sys-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function sysError(fn: () => unknown): SysError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(isSysError(err), `expected a system error, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a throw');
-}
+import { scratch, sysError } from './helpers.js';
 
 test('mknod creates character and block devices with their numbers, and FIFOs', (t) => {
   const dir = scratch(t);
