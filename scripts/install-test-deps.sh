@@ -4,9 +4,11 @@
 #   skopeo              an independent reader and writer of image archives (test/image/oci-tools)
 #   tar                 a layer test compares lade with GNU tar
 #   tzdata              the --format tests read the system's time zone files
-#   busybox-static      root filesystems for the sandbox and container tests (test/helpers/busybox.ts)
+#   python3             flattens built images for the build golden tests (test/fixtures/build/flatten.py)
+#   busybox-static      root filesystems for the sandbox, container and build tests (test/helpers/busybox.ts)
+#   file                examples/app/make-base.sh checks that /bin/busybox is the static one
 set -euo pipefail
-packages=(gcc make libc6-dev skopeo tar tzdata busybox-static)
+packages=(gcc make libc6-dev skopeo tar tzdata python3 busybox-static file)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -100,7 +100,13 @@ function bySpecName(cmd: LeafCommand, raw: Record<string, unknown>): OptionValue
   const values: OptionValues = {};
   const camel = (long: string) => long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const spec of cmd.options) {
-    const value = raw[camel(spec.long)];
+    let value = raw[camel(spec.long)];
+    if (spec.long.startsWith('no-')) {
+      // Commander reads `--no-X` as the negation of X: `X: false` when given, `X: true` by default
+      // (and `--no-X <value>` as X's value).
+      const negated = raw[camel(spec.long.slice(3))];
+      value = spec.type === undefined ? (negated === false ? true : undefined) : negated === true ? undefined : negated;
+    }
     values[spec.long] = value === undefined ? spec.defaultValue : (value as OptionValues[string]);
   }
   // Global defaults are applied in mergeGlobals, after the flag before the command and LADE_ROOT.

@@ -95,6 +95,20 @@ export const ErrorCode = {
   SandboxSpecInvalid: 'SANDBOX_SPEC_INVALID',
   /** A container process could not be started: a setup step failed (`step`, `errno` and `path` are kept on the error). */
   SandboxSetup: 'SANDBOX_SETUP',
+  /** A build stopped because it was cancelled (interrupted) before it finished. */
+  BuildCanceled: 'BUILD_CANCELED',
+  /** The build cache index cannot be read or written (space, permissions, I/O). */
+  BuildCacheIo: 'BUILD_CACHE_IO',
+  /** A file operation (COPY, ADD, WORKDIR) names a source that does not exist, a wildcard matching nothing, or a missing parent. */
+  FileopNotFound: 'FILEOP_NOT_FOUND',
+  /** A file operation cannot be carried out: a file over a directory, a path through a non-directory, symlink loops, I/O. */
+  FileopFailed: 'FILEOP_FAILED',
+  /** A RUN step's process ended with a non-zero status. */
+  BuildStepFailed: 'BUILD_STEP_FAILED',
+  /** `--chown` or USER names a user or group the image's /etc/passwd or /etc/group lacks. */
+  BuildUserNotFound: 'BUILD_USER_NOT_FOUND',
+  /** A build feature lade does not have yet, or not on this platform. */
+  BuildUnsupported: 'BUILD_UNSUPPORTED',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

@@ -23,3 +23,5 @@ export type {
 } from './stages/index.js';
 export { createIgnoreMatcher, loadDockerignore, parseDockerignore } from './dockerignore/index.js';
 export type { IgnoreMatcher, IgnoreRule } from './dockerignore/index.js';
+export { buildDefinition, HISTORY_COMMENT } from './convert/index.js';
+export type { BaseImage, BuildDefinition, BuildImage, DefinitionOptions, HistoryItem, ResolveImage, RunConfig } from './convert/index.js';

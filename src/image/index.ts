@@ -11,6 +11,8 @@ export { inspectLayerBlob } from './layer-info.js';
 export type { LayerInfo } from './layer-info.js';
 export { importRootfs } from './import.js';
 export { appendLayer } from './append-layer.js';
+export { storeScannedLayer } from './store-layer.js';
+export type { StoredLayer } from './store-layer.js';
 export type { AppendLayerOptions, AppendLayerResult } from './append-layer.js';
 export type { ImportOptions, ImportResult } from './import.js';
 export { openImageStore, tagName, displayName, normalizeName, alive, withFileLock } from './store/index.js';

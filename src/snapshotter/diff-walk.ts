@@ -13,7 +13,7 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { lgetxattr } from '../sys/index.js';
 import type { Change } from './change-writer.js';
 import { isOpaque, isWhiteout, lookupChild, lookupPath, type LayerStack, type Lookup } from './merged-view.js';
-import { sameEntry } from './same-entry.js';
+import { sameEntry, type DiffOptions } from './same-entry.js';
 
 const MISSING: Lookup = { kind: 'missing' };
 
@@ -29,7 +29,7 @@ function unsupported(node: WalkedNode, what: string): LadeError {
 }
 
 /** Changes of the overlay upper directory `upper` over the merged `lower` stack (undefined: none). */
-export function* overlayChanges(upper: string, lower: LayerStack | undefined): Generator<Change, void, undefined> {
+export function* overlayChanges(upper: string, lower: LayerStack | undefined, options: DiffOptions = {}): Generator<Change, void, undefined> {
   // The lower directory behind each upper directory already walked; an empty list stands for
   // "nothing below" (a new or opaque directory).
   const lowerDirs = new Map<string, Lookup>([['', lower === undefined ? MISSING : lookupPath(lower, '')]]);
@@ -47,12 +47,15 @@ export function* overlayChanges(upper: string, lower: LayerStack | undefined): G
       lowerDirs.set(node.path, opaque ? MISSING : below);
       if (opaque) yield { kind: 'opaque', node };
       else if (below.kind !== 'dir') yield { kind: below.kind === 'missing' ? 'add' : 'modify', node };
-      else if (!sameEntry(below.abs, below.stat, node.abs, node.stat)) yield { kind: 'modify', node };
+      else if (!sameEntry(below.abs, below.stat, node.abs, node.stat, options)) yield { kind: 'modify', node };
       continue;
     }
     if (node.stat.isFile() && lgetxattr(node.abs, 'trusted.overlay.metacopy') !== undefined) throw unsupported(node, 'a metadata-only copy-up');
     if (below.kind === 'missing') yield { kind: 'add', node };
-    else if (below.kind === 'dir' || !sameEntry(below.abs, below.stat, node.abs, node.stat)) yield { kind: 'modify', node };
+    // A copied-up file with several links was hard-linked in this layer: both names must be in
+    // the layer for the link to survive (Docker 20.10's BuildKit writes `f /etc/group` and
+    // `h /links/group-hard -> /etc/group`), even though its own attributes did not change.
+    else if (below.kind === 'dir' || node.stat.nlink > 1n || !sameEntry(below.abs, below.stat, node.abs, node.stat, options)) yield { kind: 'modify', node };
   }
 }
 
@@ -68,7 +71,7 @@ function comparePaths(a: string, b: string): number {
 }
 
 /** Changes from tree `lower` (undefined: empty) to tree `upper`. */
-export function* treeChanges(lower: string | undefined, upper: string): Generator<Change, void, undefined> {
+export function* treeChanges(lower: string | undefined, upper: string, options: DiffOptions = {}): Generator<Change, void, undefined> {
   const lowerWalk = lower === undefined ? undefined : walkTree(lower);
   const upperWalk = walkTree(upper);
   let l = lowerWalk?.next();
@@ -99,7 +102,7 @@ export function* treeChanges(lower: string | undefined, upper: string): Generato
       // replacing a file brings its whole tree as additions.
       if (before.stat.isDirectory()) skipLowerBelow(before.path);
       yield { kind: 'modify', node };
-    } else if (!sameEntry(before.abs, before.stat, node.abs, node.stat)) {
+    } else if (!sameEntry(before.abs, before.stat, node.abs, node.stat, options)) {
       yield { kind: 'modify', node };
     }
   }

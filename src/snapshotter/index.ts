@@ -11,6 +11,7 @@ import type { Snapshotter, SnapshotDriver } from './types.js';
 
 export type {
   ApplySnapshotOptions,
+  DiffOptions,
   SnapshotDriver,
   SnapshotInfo,
   SnapshotKind,

@@ -45,11 +45,20 @@ function sameCapability(a: string, b: string): boolean {
   return ca.equals(cb);
 }
 
-export function sameEntry(lowerAbs: string, lower: BigIntStats, upperAbs: string, upper: BigIntStats): boolean {
+export interface DiffOptions {
+  /**
+   * Count a directory whose mtime changed as changed (Docker 20.10's BuildKit, whose
+   * continuity double-walk differ compares directory times: `RUN true` gives a layer holding
+   * `/etc`, where the mount stubs came and went). Off: current BuildKit's overlay differ.
+   */
+  directoryTimes?: boolean;
+}
+
+export function sameEntry(lowerAbs: string, lower: BigIntStats, upperAbs: string, upper: BigIntStats, options: DiffOptions = {}): boolean {
   if (lower.dev === upper.dev && lower.ino === upper.ino) return true;
   if (lower.mode !== upper.mode || lower.uid !== upper.uid || lower.gid !== upper.gid || lower.rdev !== upper.rdev) return false;
   if (!sameCapability(lowerAbs, upperAbs)) return false;
-  if (upper.isDirectory()) return true;
+  if (upper.isDirectory()) return options.directoryTimes !== true || lower.mtimeNs === upper.mtimeNs;
   if (lower.size !== upper.size) return false;
   const ls = lower.mtimeNs / NS;
   const us = upper.mtimeNs / NS;

@@ -22,6 +22,7 @@ import { applyLayer, writeLayer, type LayerSource } from '../layer/index.js';
 import { syncfs } from '../sys/index.js';
 import { changeEntries } from './change-writer.js';
 import { overlayChanges, treeChanges } from './diff-walk.js';
+import type { DiffOptions } from './same-entry.js';
 import { resolvePath, type LayerStack } from './merged-view.js';
 import { infoOf, Metadata, notFound, parentChain, type MetadataDoc, type SnapshotRecord } from './metadata.js';
 import { MOUNT_DATA_MAX, mountAt, OVERLAY_OPTIONS, unmountAt } from './mount.js';
@@ -263,11 +264,11 @@ class DirSnapshotter implements Snapshotter {
     }
   }
 
-  diff(key: string): Readable {
-    return writeLayer(this.diffSources(key));
+  diff(key: string, options: DiffOptions = {}): Readable {
+    return writeLayer(this.diffSources(key, options));
   }
 
-  private async *diffSources(key: string): AsyncGenerator<LayerSource, void, undefined> {
+  private async *diffSources(key: string, options: DiffOptions): AsyncGenerator<LayerSource, void, undefined> {
     const doc = await this.meta.read();
     const record = this.record(doc, key);
     if (record.kind === 'view') return;
@@ -275,9 +276,9 @@ class DirSnapshotter implements Snapshotter {
     const own = this.fsOf(record);
     if (this.driver === 'overlay') {
       const lower = chain.length === 0 ? undefined : { layers: chain.map((c) => this.fsOf(c.record)), overlay: true };
-      yield* changeEntries(overlayChanges(own, lower), own);
+      yield* changeEntries(overlayChanges(own, lower, options), own);
     } else {
-      yield* changeEntries(treeChanges(chain.length === 0 ? undefined : this.fsOf(chain[0]!.record), own), own);
+      yield* changeEntries(treeChanges(chain.length === 0 ? undefined : this.fsOf(chain[0]!.record), own, options), own);
     }
   }
 

@@ -6,6 +6,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { Digest } from '../content/index.js';
+import type { DiffOptions } from './same-entry.js';
+
+export type { DiffOptions };
 
 export type SnapshotDriver = 'overlay' | 'copy';
 
@@ -84,7 +87,7 @@ export interface Snapshotter {
    * The changes of snapshot `key` against its parent, as an uncompressed OCI layer tar in the
    * shape BuildKit writes (see change-writer.ts). A Readable: errors surface on the stream.
    */
-  diff(key: string): Readable;
+  diff(key: string, options?: DiffOptions): Readable;
   /**
    * A file's bytes from the snapshot's merged view, without mounting (for /etc/passwd lookups);
    * undefined when the path does not exist. Symlinks are resolved inside the snapshot, as in a

@@ -80,3 +80,4 @@ export {
   rootfsMountsOf,
 } from './container-spec.js';
 export { type ExecFlags, type ExecPolicyInput, buildExecSpec } from './exec-spec.js';
+export { type BuildStepInput, BUILD_HOSTNAME, buildStepSpec } from './build-step-spec.js';

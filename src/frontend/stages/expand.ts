@@ -44,6 +44,8 @@ export interface StageState {
 export interface ExpandedCommand {
   /** The instruction with its expandable fields expanded. */
   instruction: Command;
+  /** The instruction as written (ARG's history entry shows the declaration, not the value used). */
+  written: Command;
   onbuild: boolean;
   /** The build-time environment before this instruction: a RUN's process environment, proxy variables aside. */
   env: string[];
@@ -112,7 +114,7 @@ class StageExpander {
 
   expand(command: StageCommand): ExpandedCommand {
     const before = { env: this.env.toList(), args: this.args.map((a) => ({ ...a })) };
-    const out: ExpandedCommand = { instruction: command.instruction, onbuild: command.onbuild, ...before };
+    const out: ExpandedCommand = { instruction: command.instruction, written: command.instruction, onbuild: command.onbuild, ...before };
     const c = command.instruction;
     switch (c.kind) {
       case 'arg': {

@@ -11,6 +11,7 @@ export type { StageSource } from './graph.js';
 export { expandStage, expandReachableStages, initialStageState, DEFAULT_PATH } from './expand.js';
 export type { DeclaredArg, ExpandedCommand, ExpandedStage, StageState } from './expand.js';
 export { parseOnbuildTriggers } from './onbuild-triggers.js';
+export { withImageEnv } from './env-list.js';
 export { parsePlatform, formatPlatform, normalizePlatform, PlatformError, LINUX_AMD64 } from './platform.js';
 export type { Platform } from './platform.js';
 export {

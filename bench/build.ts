@@ -1,0 +1,128 @@
+// `lade build` against `docker build` (BuildKit) when Docker is installed, in one run:
+// (a) a small multi-stage Dockerfile with a few RUN and COPY steps, cold (--no-cache) and warm;
+// (b) a 240 MB, 10,000-file context with `COPY . /app` and one RUN: cold, warm, and after one
+//     4 KB file changed.
+// Goals (issue 5): cold at most half of BuildKit's time, warm no slower, the one-file change on the
+// large context at most a quarter.
+// Run as root: node dist/bench/build.js [--runs N] [--no-docker]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startDocker, type Docker } from './docker.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const lade = join(repo, 'bin', 'lade');
+const work = join(tmpdir(), 'lade-bench-build');
+const root = join(work, 'root');
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 256 << 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-2000)}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Builder {
+  name: string;
+  build(context: string, tag: string, extra?: string[]): number;
+}
+
+function ladeBuilder(): Builder {
+  return { name: 'lade', build: (context, tag, extra = []) => run(process.execPath, [lade, '--root', root, 'build', '--progress', 'plain', ...extra, '-t', tag, context]) };
+}
+
+function dockerBuilder(docker: Docker): Builder {
+  const env = { ...process.env, DOCKER_BUILDKIT: '1' };
+  return { name: 'docker', build: (context, tag, extra = []) => run('/usr/bin/docker', ['-H', docker.host, 'build', '--network', 'none', '--progress', 'plain', ...extra, '-t', tag, context], env) };
+}
+
+function smallProject(): string {
+  const dir = join(work, 'small');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'src', `f${i}.txt`), `file ${i}\n`.repeat(50));
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    [
+      'FROM lade-fixture/base:1 AS build',
+      'COPY src /src',
+      'RUN cat /src/*.txt > /out && wc -l /out',
+      'FROM lade-fixture/base:1 AS other',
+      'RUN echo other > /other',
+      'FROM lade-fixture/base:1',
+      'COPY --from=build /out /out',
+      'COPY --from=other /other /other',
+      'RUN ls -l /out /other > /list',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+function largeProject(): string {
+  const dir = join(work, 'large');
+  rmSync(dir, { recursive: true, force: true });
+  const block = Buffer.alloc(24_000);
+  for (let d = 0; d < 100; d++) {
+    mkdirSync(join(dir, `d${d}`), { recursive: true });
+    for (let f = 0; f < 100; f++) {
+      block.writeUInt32LE(d * 100 + f, 0);
+      for (let i = 4; i < block.length; i += 4) block.writeUInt32LE((i * 2654435761 + d * 7 + f) >>> 0, i);
+      writeFileSync(join(dir, `d${d}`, `f${f}.bin`), f === 0 && d === 0 ? Buffer.alloc(4096, 1) : block);
+    }
+  }
+  writeFileSync(join(dir, 'Dockerfile'), ['FROM lade-fixture/base:1', 'COPY . /app', 'RUN find /app -type f | wc -l > /count', ''].join('\n'));
+  return dir;
+}
+
+function measure(builder: Builder, runs: number, fn: (b: Builder, i: number) => number): number {
+  return median(Array.from({ length: runs }, (_, i) => fn(builder, i)));
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 3) || 3;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const baseTar = join(work, 'base.tar');
+  execFileSync(process.execPath, [join(repo, 'test', 'fixtures', 'build', 'make-base.mjs'), baseTar]);
+  run(process.execPath, [lade, '--root', root, 'load', '-i', baseTar]);
+  const builders = [ladeBuilder()];
+  const docker = process.argv.includes('--no-docker') ? undefined : await startDocker(join(work, 'docker'));
+  if (docker !== undefined) {
+    run('/usr/bin/docker', ['-H', docker.host, 'load', '-i', baseTar]);
+    builders.push(dockerBuilder(docker));
+  }
+  try {
+    const small = smallProject();
+    const large = largeProject();
+    const rows: [string, Record<string, number>][] = [];
+    const scenario = (label: string, fn: (b: Builder, i: number) => number) => {
+      const row: Record<string, number> = {};
+      for (const b of builders) row[b.name] = measure(b, runs, fn);
+      rows.push([label, row]);
+      const ratio = row['docker'] === undefined ? '' : `  ratio ${(row['lade']! / row['docker']).toFixed(2)}`;
+      console.log(`${label.padEnd(34)} ${builders.map((b) => `${b.name} ${row[b.name]!.toFixed(0).padStart(6)} ms`).join('  ')}${ratio}`);
+    };
+    scenario('(a) small multi-stage, cold', (b) => b.build(small, 'bench-small', ['--no-cache']));
+    scenario('(a) small multi-stage, warm', (b) => b.build(small, 'bench-small'));
+    scenario('(b) 240 MB context, cold', (b) => b.build(large, 'bench-large', ['--no-cache']));
+    scenario('(b) 240 MB context, warm', (b) => b.build(large, 'bench-large'));
+    scenario('(b) 240 MB context, one file changed', (b, i) => {
+      writeFileSync(join(large, 'd0', 'f0.bin'), Buffer.alloc(4096, (i + 2) * (b.name === 'lade' ? 1 : 3)));
+      return b.build(large, 'bench-large');
+    });
+  } finally {
+    docker?.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,1 @@
+export { buildCommand } from './build.js';

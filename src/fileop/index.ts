@@ -1,0 +1,14 @@
+/**
+ * BuildKit's file operations (LLB FileOp: copy, mkdir, mkfile) on real directory trees, with the
+ * semantics of solver/llbsolver/file/backend.go and tonistiigi/fsutil's copy package.
+ */
+export { runFileAction } from './run.js';
+export type {
+  ChownOpt,
+  CopyAction,
+  FileAction,
+  FileActionOptions,
+  FileActionRoots,
+  MkdirAction,
+  MkfileAction,
+} from './types.js';

@@ -1,0 +1,49 @@
+/** The build's OpAdapter: each op kind bound to the snapshotter, executor and stores. */
+import type { Vertex, VertexId } from '../../graph/index.js';
+import type { Digest } from '../../content/index.js';
+import type { OpAdapter, OpContext, OpResult } from '../op-adapter.js';
+import type { BuildDeps } from './deps.js';
+import { runExec } from './exec.js';
+import { runFile } from './file.js';
+import { asRootfs, EMPTY_ROOTFS, toOpResult, type BuildResult } from './results.js';
+import { contextKey, imageKey, runContext, runImage } from './sources.js';
+
+export function createBuildAdapter(deps: BuildDeps): OpAdapter {
+  return {
+    async contentKey(vertex: Vertex): Promise<string | undefined> {
+      switch (vertex.op.kind) {
+        case 'image':
+          return imageKey(deps, vertex.op);
+        case 'context':
+          return contextKey(deps, vertex.op);
+        default:
+          return undefined;
+      }
+    },
+    async run(vertex: Vertex, _id: VertexId, inputs: OpResult[], ctx: OpContext): Promise<OpResult> {
+      const op = vertex.op;
+      switch (op.kind) {
+        case 'scratch':
+          return toOpResult(EMPTY_ROOTFS);
+        case 'image':
+          return toOpResult(await runImage(deps, op));
+        case 'context':
+          return toOpResult(await runContext(deps));
+        case 'exec':
+          return toOpResult(await runExec(deps, op, asRootfs(inputs[0], 'RUN'), ctx));
+        case 'file':
+          return toOpResult(await runFile(deps, op, inputs, ctx));
+      }
+    },
+    async usable(result: OpResult): Promise<boolean> {
+      const r = result as unknown as BuildResult;
+      if (r.kind !== 'rootfs') return false;
+      if (r.snapshot !== null && (await deps.snapshotter.stat(r.snapshot))?.kind !== 'committed') return false;
+      for (const layer of r.layers) if (!(await deps.images.content.has(layer.digest as Digest))) return false;
+      return true;
+    },
+    cacheable(vertex: Vertex): boolean {
+      return vertex.op.kind === 'exec' || vertex.op.kind === 'file';
+    },
+  };
+}

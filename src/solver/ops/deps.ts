@@ -1,0 +1,15 @@
+/** What build ops work with: lade's stores under --root, a scratch directory, the build context. */
+import type { ContextScan } from '../../buildcontext/index.js';
+import type { ImageStore } from '../../image/index.js';
+import type { Snapshotter } from '../../snapshotter/index.js';
+
+export interface BuildDeps {
+  images: ImageStore;
+  snapshotter: Snapshotter;
+  /** A directory of this build's own, removed by the caller afterwards. */
+  tmpDir: string;
+  /** The build context, scanned once, on first use. */
+  context(): Promise<ContextScan>;
+  /** Host files bound over /etc/hosts and /etc/resolv.conf in RUN steps. */
+  etcFiles(): Promise<{ hosts: string; resolvConf: string }>;
+}

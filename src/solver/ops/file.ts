@@ -1,0 +1,111 @@
+/**
+ * COPY, ADD and WORKDIR: file actions on a writable snapshot of the first input, reading from
+ * the build context or from another input's tree (mounted read-only for the duration), the
+ * changes committed as a layer. Owners named in `--chown` are resolved in the destination's
+ * /etc/passwd and /etc/group as they stand before the step.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runFileAction, type FileAction as EngineAction } from '../../fileop/index.js';
+import type { FileAction, FileOp } from '../../graph/index.js';
+import type { OpContext, OpResult } from '../op-adapter.js';
+import type { BuildDeps } from './deps.js';
+import { resolveOwner, type Owner } from './owners.js';
+import { asRootfs, commitLayer, type BuildResult, type RootfsResult } from './results.js';
+
+interface Users {
+  passwd: string | undefined;
+  group: string | undefined;
+}
+
+function owner(spec: FileAction['chown'], users: Users): Owner | undefined {
+  return spec === undefined ? undefined : resolveOwner(spec, users.passwd, users.group);
+}
+
+function engineAction(action: FileAction, users: Users): EngineAction {
+  switch (action.action) {
+    case 'copy': {
+      const chown = owner(action.chown, users);
+      return {
+        kind: 'copy',
+        src: action.srcPath,
+        dest: action.dest,
+        followSymlinks: action.followSymlinks,
+        dirCopyContents: action.dirCopyContents,
+        attemptUnpack: action.attemptUnpack,
+        createDestPath: action.createDestPath,
+        allowWildcard: action.allowWildcard,
+        allowEmptyWildcard: action.allowEmptyWildcard,
+        ...(chown === undefined ? {} : { chown }),
+        ...(action.mode === undefined ? {} : { mode: action.mode }),
+      };
+    }
+    case 'mkdir': {
+      const chown = owner(action.chown, users);
+      return { kind: 'mkdir', path: action.path, mode: action.mode, makeParents: action.makeParents, ...(chown === undefined ? {} : { chown }) };
+    }
+    case 'mkfile': {
+      const chown = owner(action.chown, users);
+      return { kind: 'mkfile', path: action.path, data: action.data, mode: action.mode, ...(chown === undefined ? {} : { chown }) };
+    }
+  }
+}
+
+async function readText(deps: BuildDeps, key: string, path: string): Promise<string | undefined> {
+  try {
+    return (await deps.snapshotter.readFile(key, path))?.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs fn with the host directory a source input's files are read from. */
+async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: string, include?: (rel: string) => boolean) => Promise<T>): Promise<T> {
+  if (input.kind === 'context') {
+    const scan = await deps.context();
+    return fn(scan.dir, (rel) => rel === '' || rel === '.' || scan.files.has(rel));
+  }
+  if (input.snapshot === null) {
+    const empty = join(deps.tmpDir, `empty-${randomBytes(6).toString('hex')}`);
+    await mkdir(empty, { recursive: true });
+    try {
+      return await fn(empty);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  }
+  const view = `build-view-${randomBytes(8).toString('hex')}`;
+  await deps.snapshotter.view(view, input.snapshot);
+  try {
+    return await deps.snapshotter.withMounted(view, true, (dir) => fn(dir));
+  } finally {
+    await deps.snapshotter.remove(view).catch(() => undefined);
+  }
+}
+
+export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext): Promise<RootfsResult> {
+  const parent = asRootfs(inputs[0], 'file op');
+  const key = `build-file-${randomBytes(8).toString('hex')}`;
+  await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
+  try {
+    const users: Users = { passwd: await readText(deps, key, '/etc/passwd'), group: await readText(deps, key, '/etc/group') };
+    const actions = op.actions.map((a) => ({ graph: a, engine: engineAction(a, users) }));
+    await deps.snapshotter.withMounted(key, false, async (destRoot) => {
+      for (const { graph, engine } of actions) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (graph.action === 'copy') {
+          const input = inputs[graph.src] as BuildResult | undefined;
+          if (input === undefined) throw new Error(`file op copies from input ${graph.src}, which it does not have`);
+          await withSource(deps, input, (srcRoot, include) => runFileAction(engine, { srcRoot, destRoot }, include === undefined ? {} : { include }));
+        } else {
+          await runFileAction(engine, { destRoot });
+        }
+      }
+    });
+    return await commitLayer(deps.snapshotter, deps.images, key, parent);
+  } catch (err) {
+    await deps.snapshotter.remove(key).catch(() => undefined);
+    throw err;
+  }
+}

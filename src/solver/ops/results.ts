@@ -1,0 +1,70 @@
+/**
+ * What build ops hand each other (OpResult, stored in the cache index as JSON): a root
+ * filesystem as a committed snapshot plus the layers that make it, or the build context.
+ * Layers a build step makes are stored uncompressed, so their digest is their diffID.
+ */
+import { MediaType, storeScannedLayer, type ImageStore } from '../../image/index.js';
+import { chainIds, type Snapshotter } from '../../snapshotter/index.js';
+import type { Digest } from '../../content/index.js';
+import type { OpResult } from '../op-adapter.js';
+
+export interface LayerRef {
+  diffId: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+  /** Docker's size of the layer (its files' bytes), when known. */
+  unpacked?: number;
+}
+
+export interface RootfsResult {
+  kind: 'rootfs';
+  /** The committed snapshot (named by its chain ID); null for an empty tree. */
+  snapshot: string | null;
+  layers: LayerRef[];
+}
+
+export interface ContextResult {
+  kind: 'context';
+  dir: string;
+}
+
+export type BuildResult = RootfsResult | ContextResult;
+
+export const EMPTY_ROOTFS: RootfsResult = { kind: 'rootfs', snapshot: null, layers: [] };
+
+export function asRootfs(result: OpResult | undefined, what: string): RootfsResult {
+  const r = result as BuildResult | undefined;
+  if (r?.kind !== 'rootfs') throw new Error(`${what}: expected a root filesystem input, got ${JSON.stringify(r?.kind)}`);
+  return r;
+}
+
+export function toOpResult(result: BuildResult): OpResult {
+  return result as unknown as OpResult;
+}
+
+/**
+ * Turns the active snapshot `key` (prepared on `parent`) into the next layer: its diff is
+ * written to the content store and the snapshot is committed under the new chain ID, so a later
+ * `lade run` of the built image finds its layers already unpacked. When that chain ID is already
+ * committed (the same step's result from an earlier build), the new one is dropped.
+ */
+export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, key: string, parent: RootfsResult): Promise<RootfsResult> {
+  const stored = await storeScannedLayer(images, snapshotter.diff(key, { directoryTimes: true }), 'the layer of a build step');
+  const diffIds = [...parent.layers.map((l) => l.diffId as Digest), stored.digest];
+  const name = chainIds(diffIds).at(-1)!;
+  const existing = await snapshotter.stat(name);
+  if (existing?.kind === 'committed') {
+    await snapshotter.remove(key);
+  } else {
+    try {
+      await snapshotter.commit(name, key);
+    } catch (err) {
+      // Another build committed the same chain ID in between.
+      if ((await snapshotter.stat(name))?.kind !== 'committed') throw err;
+      await snapshotter.remove(key);
+    }
+  }
+  const layer: LayerRef = { diffId: stored.digest, digest: stored.digest, size: stored.size, mediaType: MediaType.OciLayer, unpacked: stored.scan.size };
+  return { kind: 'rootfs', snapshot: name, layers: [...parent.layers, layer] };
+}
