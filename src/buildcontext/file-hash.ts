@@ -1,9 +1,9 @@
 /**
  * Reading a context file for its digest, and the stat fields that say whether it may have
- * changed since. mtime alone is never trusted: a file rewritten within one timestamp granule, or
- * replaced by another with its mtime set back (utimes, `cp -p`, `tar x`, `git checkout` of an
- * older file), keeps its mtime, but not its ctime (which no system call sets) nor, when it was
- * replaced, its inode.
+ * changed since. mtime alone is never trusted: a file rewritten and given its old mtime back
+ * (utimes, `cp -p`, `tar x`, `rsync -t`) keeps its mtime, but not its ctime (no system call sets
+ * ctime) nor, when it was replaced rather than rewritten, its inode. A change within the
+ * timestamp granule of the stat taken before reading is the "racy" case; see index-file.ts.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';

@@ -9,7 +9,7 @@
 import { ErrorCode, LadeError } from '../errors/index.js';
 import type { ContextFile } from './types.js';
 
-/** Linux's MAXSYMLINKS, which continuity's RootPath also stops at. */
+/** continuity's RootPath gives up after this many links (Linux's own limit is 40). */
 const MAX_LINKS = 255;
 
 /**
