@@ -11,7 +11,8 @@
  *   not entered. A match that is a symlink is then followed.
  */
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { compileGoPattern, splitWildcards } from './go-match.js';
+import { compileGoPattern } from '../gopath/index.js';
+import { splitWildcards } from './split-source.js';
 import { ROOT_ENTRY, type ContextTree } from './tree.js';
 import type { ContextFile, ContextMatch } from './types.js';
 

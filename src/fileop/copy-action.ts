@@ -20,7 +20,7 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { openArchive } from './archive-detect.js';
 import { mkdirAll, restampCreated, type Owner } from './attributes.js';
 import { TreeCopier, type CopyStamp } from './copier.js';
-import { buildkitCleanPath, goBase, goClean, goSplit } from './go-path.js';
+import { buildkitCleanPath, goBase, goClean, goSplit } from '../gopath/index.js';
 import { absOf, childRel, lstatIn, parentRel, resolveIn, shown, type Scope } from './scope.js';
 import type { CopyAction } from './types.js';
 import { extractArchive } from './untar.js';

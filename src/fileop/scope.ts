@@ -15,7 +15,7 @@
  */
 import { lstatSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { goClean, goJoin } from './go-path.js';
+import { goClean, goJoin } from '../gopath/index.js';
 
 export interface Scope {
   /** The host directory that is "/" for the operation. */

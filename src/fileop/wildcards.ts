@@ -8,8 +8,25 @@
  */
 import { readdirSync } from 'node:fs';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { goMatch, splitWildcards } from './go-match.js';
+import { containsWildcards, goJoin, goMatchString as goMatch } from '../gopath/index.js';
 import { absOf, childRel, fsError, lstatIn, resolveIn, shown, type Scope } from './scope.js';
+
+/**
+ * fsutil's splitWildcards: the cleaned path cut before its first component holding a wildcard.
+ * `pattern` is "" when there is none (the path is then used literally, backslashes included).
+ */
+export function splitWildcards(path: string): { literal: string; pattern: string } {
+  const literal: string[] = [];
+  const pattern: string[] = [];
+  let found = false;
+  for (const part of goJoin(path).split('/')) {
+    if (!found && containsWildcards(part)) found = true;
+    const element = part === '' ? '/' : part;
+    if (found) pattern.push(element);
+    else literal.push(element);
+  }
+  return { literal: goJoin(...literal), pattern: goJoin(...pattern) };
+}
 
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));

@@ -1,6 +1,6 @@
 /**
- * How a COPY/ADD source names context paths: Go's `filepath.Match` (Unix flavour) and the
- * wildcard split of tonistiigi/fsutil's `copy.ResolveWildcards`, which BuildKit's file op runs.
+ * Go's `filepath.Match` (Unix flavour), as tonistiigi/fsutil's copy (and so BuildKit's COPY
+ * source selection) uses it, and fsutil's `containsWildcards`.
  *
  * Go matches bytes, not UTF-16 units: `*` may stop inside a multi-byte character and `?` or a
  * class then decodes what follows. Both pattern and name are matched here as UTF-8 bytes so
@@ -198,27 +198,7 @@ export function containsWildcards(component: string): boolean {
   return false;
 }
 
-/**
- * A COPY source split as `splitWildcards` splits it, after the cleaning BuildKit applies
- * (`filepath.Join("/", src)`): `base` is the context path before the first component with a
- * wildcard ('' for the root), `rest` the components from there on ('' when there is no
- * wildcard). `..` cannot climb above the context root. Escapes in `base` are NOT undone:
- * fsutil looks `a\*` up as a name with a backslash in it.
- */
-export function splitWildcards(source: string): { base: string; rest: string } {
-  const parts = goClean(`/${source}`).split('/').filter((p) => p !== '');
-  const at = parts.findIndex(containsWildcards);
-  if (at < 0) return { base: parts.join('/'), rest: '' };
-  return { base: parts.slice(0, at).join('/'), rest: parts.slice(at).join('/') };
-}
-
-/** Go's path.Clean for a rooted path: '.' dropped, '..' resolved and clamped at '/'. */
-function goClean(rooted: string): string {
-  const out: string[] = [];
-  for (const element of rooted.split('/')) {
-    if (element === '' || element === '.') continue;
-    if (element === '..') out.pop();
-    else out.push(element);
-  }
-  return `/${out.join('/')}`;
+/** `filepath.Match` on strings (their UTF-8 bytes), a malformed pattern matching nothing. */
+export function goMatchString(pattern: string, name: string): boolean {
+  return goMatch(Buffer.from(pattern, 'utf8'), Buffer.from(name, 'utf8')) === true;
 }

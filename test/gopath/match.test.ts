@@ -1,9 +1,11 @@
-// Go's filepath.Match and fsutil's wildcard split. The Match table is Go's own
+// Go's filepath.Match (one implementation for the context selection and the copy engine) and
+// fsutil's wildcard split of a COPY source. The Match table is Go's own
 // (src/path/filepath/match_test.go, `matchTests`), Unix rows, with ErrBadPattern read as "no
 // match" because fsutil drops the error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileGoPattern, containsWildcards, goMatch, splitWildcards } from '../../src/buildcontext/go-match.js';
+import { splitWildcards } from '../../src/buildcontext/split-source.js';
+import { compileGoPattern, containsWildcards, goMatch, goMatchString } from '../../src/gopath/index.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -101,4 +103,11 @@ describe('containsWildcards and splitWildcards (fsutil copy)', () => {
     assert.deepEqual(splitWildcards('*'), { base: '', rest: '*' });
     assert.deepEqual(splitWildcards('a\\*b'), { base: 'a\\*b', rest: '' });
   });
+});
+
+test('goMatchString is goMatch on the strings\' UTF-8 bytes, a bad pattern matching nothing', () => {
+  assert.equal(goMatchString('a?b', 'a☺b'), true);
+  assert.equal(goMatchString('a???b', 'a☺b'), false);
+  assert.equal(goMatchString('[', 'a'), false);
+  assert.equal(goMatchString('a[^x]b', 'a/b'), true);
 });
