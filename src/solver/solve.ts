@@ -239,6 +239,11 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
   options.signal?.removeEventListener('abort', onCallerAbort);
   await settle();
   if (failure !== undefined || results === undefined) throw failure!.error;
+  // What lies below a cache hit was never visited: its result is part of the hit. BuildKit lists
+  // those steps as CACHED too, so a rebuild shows every step, not just the last one.
+  for (const id of order) {
+    if (!byId.has(id)) vertexEvent(id, graph.vertices[id]!, 'cached');
+  }
   const out = new Map<VertexId, OpResult>();
   targets.forEach((t, i) => out.set(t, results[i]!));
   return out;

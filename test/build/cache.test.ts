@@ -108,3 +108,16 @@ test('build: independent stages run at the same time (timestamps taken inside th
   const alone = spans('1');
   assert.ok(alone.a[1]! <= alone.b[0]! || alone.b[1]! <= alone.a[0]!, `stages do not overlap with --max-parallelism 1: ${JSON.stringify(alone)}`);
 });
+
+test('build cache: a rebuild from the cache gives the same image ID (history times come with the cached steps)', () => {
+  const dir = project({ 'a.txt': 'a\n' }, DOCKERFILE.replace('COPY b.txt /b.txt\nRUN cat /b.txt > /b-copy\n', 'LABEL x=y\n'));
+  const id = (extra: string[] = []) => {
+    const r = store.run(['build', '-q', ...extra, dir]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const first = id();
+  assert.match(first, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(id(), first);
+  assert.notEqual(id(['--no-cache']), first, 'steps run again are new layers with new times');
+});

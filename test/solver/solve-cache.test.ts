@@ -75,14 +75,17 @@ test('a cold solve runs every needed vertex once, inputs before readers, and not
   }
 });
 
-test('a no-op rebuild on a reopened index runs no op and visits only the target', async (t) => {
+test('a no-op rebuild on a reopened index runs no op and visits only the target; the steps below it are reported cached', async (t) => {
   const { dir, graph, ids } = await warm(t);
   const toy = fresh();
   const events: SolveEvent[] = [];
   const results = await solve({ graph, targets: [ids.d], adapter: toy.adapter, cache: await openCacheIndex(dir), onEvent: (e) => events.push(e) });
   assert.deepEqual(toy.runs, []);
   assert.deepEqual(results.get(ids.d), { label: 'd', value: 'd(copy(b(a(base)),ctx))' });
-  assert.deepEqual(events.map((e) => e.type === 'vertex' && [e.id, e.state]), [[ids.d, 'cached']]);
+  const states = events.map((e) => e.type === 'vertex' && [e.id, e.state]);
+  assert.deepEqual(states[0], [ids.d, 'cached'], 'the target is looked up first, and is a hit');
+  assert.equal(states.length, 6, 'every needed step appears once');
+  assert.ok(states.every((s) => s !== false && s[1] === 'cached'));
 });
 
 test('changing one leaf\'s content key runs exactly the vertices downstream of it', async (t) => {

@@ -32,6 +32,8 @@ export interface BuildDefinition {
   target: VertexId;
   /** The target's image config (no rootfs, no created times: the exporter's). */
   image: BuildImage;
+  /** The first `baseHistory` history entries are the base image's; the rest this build made. */
+  baseHistory: number;
   build: ResolvedBuild;
 }
 
@@ -95,13 +97,16 @@ export async function buildDefinition(doc: DockerfileDocument, options: Definiti
     const stage = build.stages[exp.index]!;
     let image: BuildImage;
     let vertex: VertexId | undefined;
+    let baseHistory = 0;
     if (stage.base.kind === 'stage') {
       const base = ctx.stages.get(stage.base.index)!;
       image = cloneImage(base.image);
       vertex = base.vertex;
+      baseHistory = base.baseHistory;
     } else if (stage.base.kind === 'image') {
       image = imageFromBase(images.get(stage.base.normalized)!);
       ensurePath(image, DEFAULT_PATH);
+      baseHistory = image.history.length;
     } else {
       image = emptyImage(stage.platform, DEFAULT_PATH);
     }
@@ -116,6 +121,7 @@ export async function buildDefinition(doc: DockerfileDocument, options: Definiti
       cmdIndex: 0,
       cmdTotal,
       ignoreCache: noCache.has(stage.displayName.toLowerCase()) || (stage.name !== undefined && noCache.has(stage.name)) || noCache.has(String(exp.index)),
+      baseHistory,
     };
     const fromText = `FROM ${stage.base.kind === 'image' ? stage.base.normalized : stage.baseName}`;
     if (stage.base.kind === 'image') {
@@ -144,5 +150,5 @@ export async function buildDefinition(doc: DockerfileDocument, options: Definiti
     image.config.Labels = { ...(image.config.Labels ?? {}), ...options.labels };
   }
   if (!('OnBuild' in image.config)) image.config.OnBuild = null;
-  return { graph: graph.graph(), target: target.vertex ?? ctx.scratchVertex(), image, build };
+  return { graph: graph.graph(), target: target.vertex ?? ctx.scratchVertex(), image, baseHistory: target.baseHistory, build };
 }

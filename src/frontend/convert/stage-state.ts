@@ -15,6 +15,8 @@ export interface StageState {
   cmdIndex: number;
   cmdTotal: number;
   ignoreCache: boolean;
+  /** How many history entries come from the base image at the root of the stage chain (not made by this build). */
+  baseHistory: number;
 }
 
 export interface ConvertContext {

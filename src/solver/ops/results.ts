@@ -15,6 +15,8 @@ export interface LayerRef {
   mediaType: string;
   /** Docker's size of the layer (its files' bytes), when known. */
   unpacked?: number;
+  /** When a build step made the layer (RFC 3339): its history entry's time, kept by the cache. */
+  created?: string;
 }
 
 export interface RootfsResult {
@@ -65,6 +67,6 @@ export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, 
       await snapshotter.remove(key);
     }
   }
-  const layer: LayerRef = { diffId: stored.digest, digest: stored.digest, size: stored.size, mediaType: MediaType.OciLayer, unpacked: stored.scan.size };
+  const layer: LayerRef = { diffId: stored.digest, digest: stored.digest, size: stored.size, mediaType: MediaType.OciLayer, unpacked: stored.scan.size, created: new Date().toISOString() };
   return { kind: 'rootfs', snapshot: name, layers: [...parent.layers, layer] };
 }

@@ -181,7 +181,7 @@ export const buildCommand: LeafCommand = {
       const rootfs = results.get(definition.target) as unknown as RootfsResult;
       let id = '';
       await progress.internal('exporting to image', async () => {
-        const exported = await exportImage(images, { config: definition.image as unknown as Record<string, unknown>, rootfs, names });
+        const exported = await exportImage(images, { config: definition.image as unknown as Record<string, unknown>, baseHistory: definition.baseHistory, rootfs, names });
         id = exported.id;
       });
       progress.stop();
