@@ -1,0 +1,45 @@
+// A build killed (SIGKILL) at any moment leaves a store the next build uses: the rebuild
+// succeeds with the same result, and the image and cache stores still read. As root.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'node:test';
+import { repoRoot } from '../helpers/paths.js';
+import { tempDir } from '../helpers/tar-fixtures.js';
+import { baseStore } from './fixture-cases.js';
+
+const store = baseStore();
+
+function killedBuild(context: string, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lade'), '--root', store.root, 'build', '--no-cache', '--progress', 'plain', '-t', 'killed', context], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+test('build: SIGKILL at any moment, then the rebuild succeeds and the stores read', async () => {
+  const dir = tempDir('lade-build-kill-');
+  mkdirSync(join(dir, 'src'));
+  for (let i = 0; i < 200; i++) writeFileSync(join(dir, 'src', `f${i}`), `${i}\n`.repeat(2000));
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    ['FROM lade-fixture/base:1', 'COPY src /src', 'RUN dd if=/dev/zero of=/zero bs=1M count=20 2>/dev/null && cat /src/* | wc -c > /count', 'COPY src /src2', ''].join('\n'),
+  );
+  const complete = store.run(['build', '-q', dir]);
+  assert.equal(complete.status, 0, complete.stderr);
+  for (const ms of [40, 120, 200, 300, 450, 600, 800, 1100]) {
+    await killedBuild(dir, ms);
+    const again = store.run(['build', '--progress', 'plain', '-t', `after-kill-${ms}`, dir]);
+    assert.equal(again.status, 0, `rebuild after a kill at ${ms} ms:\n${again.stderr}`);
+    const ran = store.run(['run', '--rm', `after-kill-${ms}`, 'cat', '/count']);
+    assert.equal(ran.stdout, '1380000\n', ran.stderr);
+  }
+  const images = store.run(['images']);
+  assert.equal(images.status, 0, images.stderr);
+  assert.match(images.stdout, /after-kill-1100/);
+});
