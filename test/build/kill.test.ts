@@ -2,7 +2,7 @@
 // succeeds with the same result, and the image and cache stores still read. As root.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { repoRoot } from '../helpers/paths.js';
@@ -39,6 +39,10 @@ test('build: SIGKILL at any moment, then the rebuild succeeds and the stores rea
     const ran = store.run(['run', '--rm', `after-kill-${ms}`, 'cat', '/count']);
     assert.equal(ran.stdout, '1380000\n', ran.stderr);
   }
+  // The last rebuilds removed what the killed builds left: no step snapshot, no scratch directory.
+  const metadata = readFileSync(join(store.root, 'snapshots', 'overlay', 'metadata.json'), 'utf8');
+  assert.doesNotMatch(metadata, /"build-(run|file|view)-/);
+  assert.deepEqual(existsSync(join(store.root, 'tmp')) ? readdirSync(join(store.root, 'tmp')).filter((n) => n.startsWith('build-')) : [], []);
   const images = store.run(['images']);
   assert.equal(images.status, 0, images.stderr);
   assert.match(images.stdout, /after-kill-1100/);

@@ -5,7 +5,6 @@
  * removes its mount stubs: they belong to the sandbox, not to the image. Their directory stays
  * in the layer, as it does in BuildKit's.
  */
-import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../../errors/index.js';
@@ -15,6 +14,7 @@ import { RootResolver } from '../../layer/index.js';
 import type { OpContext } from '../op-adapter.js';
 import { commitLayer, type RootfsResult } from './results.js';
 import type { BuildDeps } from './deps.js';
+import { scratchName } from './scratch.js';
 
 const STUBS = ['/etc/hosts', '/etc/resolv.conf'];
 
@@ -56,7 +56,7 @@ export function commandText(args: readonly string[]): string {
 }
 
 export async function runExec(deps: BuildDeps, op: ExecOp, parent: RootfsResult, ctx: OpContext): Promise<RootfsResult> {
-  const key = `build-run-${randomBytes(8).toString('hex')}`;
+  const key = scratchName('run');
   const mounts = await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   const rootfsPath = join(deps.tmpDir, key);
   try {

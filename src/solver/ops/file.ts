@@ -11,6 +11,7 @@ import { runFileAction, type FileAction as EngineAction } from '../../fileop/ind
 import type { FileAction, FileOp } from '../../graph/index.js';
 import type { OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
+import { scratchName } from './scratch.js';
 import { resolveOwner, type Owner } from './owners.js';
 import { asRootfs, commitLayer, type BuildResult, type RootfsResult } from './results.js';
 
@@ -75,7 +76,7 @@ async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: stri
       await rm(empty, { recursive: true, force: true });
     }
   }
-  const view = `build-view-${randomBytes(8).toString('hex')}`;
+  const view = scratchName('view');
   await deps.snapshotter.view(view, input.snapshot);
   try {
     return await deps.snapshotter.withMounted(view, true, (dir) => fn(dir));
@@ -86,7 +87,7 @@ async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: stri
 
 export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext): Promise<RootfsResult> {
   const parent = asRootfs(inputs[0], 'file op');
-  const key = `build-file-${randomBytes(8).toString('hex')}`;
+  const key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   try {
     const users: Users = { passwd: await readText(deps, key, '/etc/passwd'), group: await readText(deps, key, '/etc/group') };

@@ -5,3 +5,4 @@ export { loadBaseImage } from './sources.js';
 export type { BuildResult, ContextResult, LayerRef, RootfsResult } from './results.js';
 export { exportImage } from './export.js';
 export type { ExportOptions, ExportResult } from './export.js';
+export { removeAbandoned, removeAbandonedDirs, scratchDirName } from './scratch.js';

@@ -1,5 +1,4 @@
 /** `lade build`: a Dockerfile and its context → an image in the store, as `docker build` (BuildKit). */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import {
 import { openImageStore, tagName } from '../../../image/index.js';
 import { openSnapshotter } from '../../../snapshotter/index.js';
 import { failedVertexOf, openCacheIndex, solve } from '../../../solver/index.js';
-import { createBuildAdapter, exportImage, loadBaseImage, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
+import { createBuildAdapter, exportImage, loadBaseImage, removeAbandoned, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { stringList } from '../image/index.js';
 import { failureReport } from './failure.js';
@@ -96,7 +95,8 @@ export const buildCommand: LeafCommand = {
       throw new LadeError(ErrorCode.Usage, `invalid argument "${String(maxRaw)}" for "--max-parallelism" flag: must be a positive integer`);
     }
 
-    const tmpDir = join(root, 'tmp', `build-${randomBytes(6).toString('hex')}`);
+    await removeAbandonedDirs(join(root, 'tmp'));
+    const tmpDir = join(root, 'tmp', scratchDirName());
     await mkdir(tmpDir, { recursive: true });
     const mode = progressMode(ctx, options);
     const progress = createProgress(mode, {
@@ -157,6 +157,8 @@ export const buildCommand: LeafCommand = {
       }
 
       const cache = await openCacheIndex(join(root, 'buildcache'));
+      // What a killed build left behind (its steps' snapshots) goes before this one adds its own.
+      await removeAbandoned(deps.snapshotter);
       const adapter = createBuildAdapter(deps);
       let results;
       try {
