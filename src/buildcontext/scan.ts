@@ -89,7 +89,7 @@ async function contextRealpath(dir: string): Promise<string> {
 
 function contextFile(path: string, abs: string, st: BigIntStats): MutableFile {
   const type = fileType(st);
-  const file: MutableFile = { path, type, mode: Number(st.mode & 0o7777n), size: Number(st.size), mtimeMs: Number(st.mtimeNs) / 1e6 };
+  const file: MutableFile = { path, type, mode: Number(st.mode & 0o7777n), size: Number(st.size), mtimeMs: Number(st.mtimeNs) / 1e6, mtimeNs: st.mtimeNs, nlink: Number(st.nlink) };
   if (type === 'symlink') {
     try {
       file.linkTarget = readlinkSync(abs);

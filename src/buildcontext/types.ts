@@ -23,6 +23,10 @@ export interface ContextFile {
   readonly size: number;
   /** From lstat, in milliseconds; never part of a key (fsutil sends it, COPY keeps it). */
   readonly mtimeMs: number;
+  /** From lstat, exact; absent for the context root. */
+  readonly mtimeNs?: bigint;
+  /** Links to the inode (a COPY keeps hard links between the files it copies). */
+  readonly nlink?: number;
   /** Symlinks: the target exactly as stored. */
   readonly linkTarget?: string;
   /** Devices: the numbers Linux's `major()`/`minor()` give. */

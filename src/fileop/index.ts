@@ -12,3 +12,5 @@ export type {
   MkdirAction,
   MkfileAction,
 } from './types.js';
+export { refreshDirectoryCopy } from './refresh-copy.js';
+export type { CopiedEntry, RefreshOptions, RefreshStats } from './refresh-copy.js';

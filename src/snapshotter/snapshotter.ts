@@ -319,6 +319,10 @@ class DirSnapshotter implements Snapshotter {
     }
   }
 
+  async ownDir(key: string): Promise<string> {
+    return this.fsOf(this.record(await this.meta.read(), key));
+  }
+
   async usage(key: string): Promise<SnapshotUsage> {
     return diskUsage(this.fsOf(this.record(await this.meta.read(), key)));
   }

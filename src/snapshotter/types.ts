@@ -96,6 +96,12 @@ export interface Snapshotter {
   readFile(key: string, path: string): Promise<Buffer | undefined>;
   /** Mounts the snapshot's view at a temporary host directory, runs fn, always unmounts. */
   withMounted<T>(key: string, readonly: boolean, fn: (dir: string) => Promise<T>): Promise<T>;
+  /**
+   * The directory holding the snapshot's own layer (overlay: its upper directory; copy: its whole
+   * tree). Only for writing an active snapshot that is not mounted anywhere, or reading a
+   * committed one: never while an overlay mount uses it.
+   */
+  ownDir(key: string): Promise<string>;
   /** Disk usage of the snapshot's own layer (for the copy driver: its whole tree). */
   usage(key: string): Promise<SnapshotUsage>;
 }

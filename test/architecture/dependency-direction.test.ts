@@ -31,7 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['*'],
 };
 /** solver/ops binds op kinds to the parts below; the solver core may not. */
-const SOLVER_OPS_EXTRA = ['content', 'image', 'layer', 'snapshotter', 'executor', 'registry', 'buildcontext', 'fileop'];
+const SOLVER_OPS_EXTRA = ['content', 'image', 'layer', 'snapshotter', 'executor', 'registry', 'buildcontext', 'fileop', 'gopath'];
 /** Only the executor's bridge (the sandbox helper) and src/sys (the syscall addon) touch native/. */
 const NATIVE_DIRS = [join('src', 'executor', 'bridge'), join('src', 'sys')];
 

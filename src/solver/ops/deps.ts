@@ -6,6 +6,8 @@ import type { Snapshotter } from '../../snapshotter/index.js';
 export interface BuildDeps {
   images: ImageStore;
   snapshotter: Snapshotter;
+  /** Where records of whole-directory context copies are kept, for reuse (`<root>/buildcontext/copies`). */
+  copyRecords: string;
   /** A directory of this build's own, removed by the caller afterwards. */
   tmpDir: string;
   /** The build context, scanned once, on first use. */

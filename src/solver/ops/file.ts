@@ -5,9 +5,11 @@
  * /etc/passwd and /etc/group as they stand before the step.
  */
 import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runFileAction, type FileAction as EngineAction } from '../../fileop/index.js';
+import { refreshDirectoryCopy, runFileAction, type FileAction as EngineAction } from '../../fileop/index.js';
+import { planReuse, readRecord, writeRecord, type ReusePlan } from './copy-reuse.js';
 import type { FileAction, FileOp } from '../../graph/index.js';
 import type { OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
@@ -85,14 +87,60 @@ async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: stri
   }
 }
 
+/**
+ * The copy of a whole context directory again, from the layer the same copy made on the same
+ * parent last time: only what changed is written (see copy-reuse.ts). Undefined when there is
+ * no such layer or it cannot be reused; the caller then copies in full.
+ */
+async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | undefined }, parent: RootfsResult): Promise<RootfsResult | undefined> {
+  const record = await readRecord(deps.copyRecords, plan.key);
+  if (record === undefined || record.parent !== parent.snapshot) return undefined;
+  if ((await deps.snapshotter.stat(record.snapshot))?.kind !== 'committed') return undefined;
+  const key = scratchName('file');
+  await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
+  try {
+    refreshDirectoryCopy({
+      previous: await deps.snapshotter.ownDir(record.snapshot),
+      target: await deps.snapshotter.ownDir(key),
+      destRel: record.destRel,
+      source: plan.source,
+      before: new Map(record.entries),
+      after: plan.entries,
+      owner: plan.owner,
+      topCreated: record.topCreated,
+    });
+    return await commitLayer(deps.snapshotter, deps.images, key, parent);
+  } catch {
+    await deps.snapshotter.remove(key).catch(() => undefined);
+    return undefined;
+  }
+}
+
 export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext): Promise<RootfsResult> {
   const parent = asRootfs(inputs[0], 'file op');
   const key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
+  let plan: (ReusePlan & { owner: Owner | undefined }) | undefined;
   try {
     const users: Users = { passwd: await readText(deps, key, '/etc/passwd'), group: await readText(deps, key, '/etc/group') };
     const actions = op.actions.map((a) => ({ graph: a, engine: engineAction(a, users) }));
+    const only = actions.length === 1 ? actions[0]! : undefined;
+    if (only?.graph.action === 'copy' && only.engine.kind === 'copy' && (inputs[only.graph.src] as BuildResult | undefined)?.kind === 'context') {
+      const owner = only.engine.chown;
+      const found = planReuse(op, await deps.context(), parent.snapshot, owner, deps.snapshotter);
+      if (found !== undefined) {
+        plan = { ...found, owner };
+        const reused = await reuseCopy(deps, plan, parent);
+        if (reused !== undefined) {
+          await deps.snapshotter.remove(key);
+          plan.topExisted = !(await readRecord(deps.copyRecords, plan.key))!.topCreated;
+          await writeRecord(deps.copyRecords, plan, reused.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(reused.snapshot!));
+          return reused;
+        }
+      }
+    }
     await deps.snapshotter.withMounted(key, false, async (destRoot) => {
+      if (plan !== undefined) plan.topExisted = lstatSync(join(destRoot, plan.destRel), { throwIfNoEntry: false }) !== undefined;
       for (const { graph, engine } of actions) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         if (graph.action === 'copy') {
@@ -104,7 +152,11 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
         }
       }
     });
-    return await commitLayer(deps.snapshotter, deps.images, key, parent);
+    const result = await commitLayer(deps.snapshotter, deps.images, key, parent);
+    if (plan !== undefined && result.snapshot !== null) {
+      await writeRecord(deps.copyRecords, plan, result.snapshot, parent.snapshot, await deps.snapshotter.ownDir(result.snapshot));
+    }
+    return result;
   } catch (err) {
     await deps.snapshotter.remove(key).catch(() => undefined);
     throw err;

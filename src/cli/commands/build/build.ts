@@ -116,6 +116,7 @@ export const buildCommand: LeafCommand = {
       const deps: BuildDeps = {
         images,
         snapshotter: await openSnapshotter(root),
+        copyRecords: join(root, 'buildcontext', 'copies'),
         tmpDir,
         context: () =>
           (scan ??= (async () =>
