@@ -17,6 +17,14 @@ import type { BlobInfo, ExpectedBlob, IngestPaths, WriteResult } from './ingest.
 import { Ingest } from './ingest.js';
 import { isAbandoned, STALE_AFTER_MS } from './temp-owner.js';
 import { readVerified, verifiedStream } from './verified-read.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { materializerFor, type DeferredRecipe } from './deferred.js';
+import { readFile } from 'node:fs/promises';
+
+interface DeferredRecord {
+  size: number;
+  recipe: DeferredRecipe;
+}
 
 /** Bytes or a stream of bytes. Chunks are kept by reference until written: do not modify them. */
 export type BlobSource = Uint8Array | Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -73,6 +81,12 @@ export interface ContentStore {
   /** A Writable for producers that generate content; see BlobWriter. */
   createWriter(expected?: ExpectedBlob): BlobWriter;
   /**
+   * Records that blob `d` (of `size` bytes) can be produced by `recipe` when it is first read,
+   * without storing its bytes now (see deferred.ts). Durable, as a blob write is. A no-op when
+   * the blob is stored already.
+   */
+  defer(d: Digest, size: number, recipe: DeferredRecipe): Promise<void>;
+  /**
    * Removes temporary files of writers that were killed: those whose owning process is gone at
    * once, those whose owner cannot be judged once unmodified for `staleAfterMs` (10 minutes).
    * Files of live writers, in this or another lade process, are kept. Returns how many went.
@@ -86,9 +100,47 @@ function notFound(d: Digest): LadeError {
 
 class FileContentStore implements ContentStore {
   private readonly paths: IngestPaths;
+  private readonly deferredDir: string;
 
   constructor(readonly dir: string) {
     this.paths = { ingestDir: join(dir, 'ingest'), blobDir: join(dir, 'blobs', 'sha256') };
+    this.deferredDir = join(dir, 'deferred', 'sha256');
+  }
+
+  private deferredPath(d: Digest): string {
+    return join(this.deferredDir, digestHex(d));
+  }
+
+  private async deferred(d: Digest): Promise<DeferredRecord | undefined> {
+    if (digestAlgorithm(d) !== 'sha256') return undefined;
+    try {
+      const record = JSON.parse(await readFile(this.deferredPath(d), 'utf8')) as DeferredRecord;
+      return typeof record.size === 'number' && typeof record.recipe?.kind === 'string' ? record : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async defer(d: Digest, size: number, recipe: DeferredRecipe): Promise<void> {
+    requireSha256(d, 'defer blob');
+    if ((await this.info(d)) !== undefined) return;
+    await mkdir(this.deferredDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.deferredPath(d), JSON.stringify({ size, recipe } satisfies DeferredRecord));
+  }
+
+  /** Produces a deferred blob's bytes and stores them; false when `d` is not deferred. */
+  private async materialize(d: Digest): Promise<boolean> {
+    const record = await this.deferred(d);
+    if (record === undefined) return false;
+    const materializer = materializerFor(record.recipe.kind);
+    if (materializer === undefined) {
+      throw new LadeError(ErrorCode.BlobNotFound, `blob ${d} is to be made from a ${record.recipe.kind}, which nothing here can make`, {
+        hint: 'This is a bug in lade: report it with the command that failed.',
+      });
+    }
+    await this.write(await materializer(record.recipe), { digest: d, size: record.size });
+    await unlink(this.deferredPath(d)).catch(() => undefined);
+    return true;
   }
 
   path(d: Digest): string {
@@ -106,9 +158,10 @@ class FileContentStore implements ContentStore {
       const st = await lstat(this.path(d));
       return st.isFile() ? { digest: d, size: st.size } : undefined;
     } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return undefined;
-      throw ioError('inspect', this.path(d), err);
+      if (errnoCode(err) !== 'ENOENT') throw ioError('inspect', this.path(d), err);
     }
+    const deferred = await this.deferred(d);
+    return deferred === undefined ? undefined : { digest: d, size: deferred.size };
   }
 
   async *list(): AsyncIterable<BlobInfo> {
@@ -120,14 +173,30 @@ class FileContentStore implements ContentStore {
       const info = await this.info(sha256Digest(entry.name));
       if (info !== undefined) yield info;
     }
+    let deferred: string[] = [];
+    try {
+      deferred = await readdir(this.deferredDir);
+    } catch {
+      // None deferred yet.
+    }
+    for (const name of deferred) {
+      if (!/^[a-f0-9]{64}$/.test(name)) continue;
+      const d = sha256Digest(name);
+      // Materialized meanwhile: listed above already.
+      if ((await lstat(this.path(d)).catch(() => undefined)) !== undefined) continue;
+      const record = await this.deferred(d);
+      if (record !== undefined) yield { digest: d, size: record.size };
+    }
   }
 
   async delete(d: Digest): Promise<boolean> {
+    let deleted = false;
+    if (digestAlgorithm(d) === 'sha256') deleted = await unlink(this.deferredPath(d)).then(() => true, () => false);
     try {
       await unlink(this.path(d));
       return true;
     } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return false;
+      if (errnoCode(err) === 'ENOENT') return deleted;
       throw ioError('delete', this.path(d), err);
     }
   }
@@ -160,8 +229,18 @@ class FileContentStore implements ContentStore {
     };
   }
 
+  /** openBlob, producing a deferred blob first. */
+  private async openOrMaterialize(d: Digest): Promise<FileHandle> {
+    try {
+      return await this.openBlob(d);
+    } catch (err) {
+      if (!(err instanceof LadeError) || err.code !== ErrorCode.BlobNotFound || !(await this.materialize(d))) throw err;
+      return await this.openBlob(d);
+    }
+  }
+
   async readBytes(d: Digest, options: ReadBytesOptions = {}): Promise<Buffer> {
-    const fh = await this.openBlob(d);
+    const fh = await this.openOrMaterialize(d);
     try {
       return await readVerified(fh, this.path(d), d, options.maxSize ?? DEFAULT_MAX_READ_BYTES, this.quarantine(d));
     } finally {
@@ -170,7 +249,7 @@ class FileContentStore implements ContentStore {
   }
 
   async openRead(d: Digest): Promise<Readable> {
-    const fh = await this.openBlob(d);
+    const fh = await this.openOrMaterialize(d);
     return await verifiedStream(fh, this.path(d), d, this.quarantine(d));
   }
 

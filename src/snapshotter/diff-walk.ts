@@ -29,7 +29,21 @@ function unsupported(node: WalkedNode, what: string): LadeError {
 }
 
 /** Changes of the overlay upper directory `upper` over the merged `lower` stack (undefined: none). */
+function inodeKey(st: { dev: bigint; ino: bigint }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** How many names each multiply-linked file has inside `root`. */
+function namesPerInode(root: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of walkTree(root)) {
+    if (node.stat.isFile() && node.stat.nlink > 1n) counts.set(inodeKey(node.stat), (counts.get(inodeKey(node.stat)) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export function* overlayChanges(upper: string, lower: LayerStack | undefined, options: DiffOptions = {}): Generator<Change, void, undefined> {
+  let linked: Map<string, number> | undefined;
   // The lower directory behind each upper directory already walked; an empty list stands for
   // "nothing below" (a new or opaque directory).
   const lowerDirs = new Map<string, Lookup>([['', lower === undefined ? MISSING : lookupPath(lower, '')]]);
@@ -52,10 +66,12 @@ export function* overlayChanges(upper: string, lower: LayerStack | undefined, op
     }
     if (node.stat.isFile() && lgetxattr(node.abs, 'trusted.overlay.metacopy') !== undefined) throw unsupported(node, 'a metadata-only copy-up');
     if (below.kind === 'missing') yield { kind: 'add', node };
-    // A copied-up file with several links was hard-linked in this layer: both names must be in
-    // the layer for the link to survive (Docker 20.10's BuildKit writes `f /etc/group` and
-    // `h /links/group-hard -> /etc/group`), even though its own attributes did not change.
-    else if (below.kind === 'dir' || node.stat.nlink > 1n || !sameEntry(below.abs, below.stat, node.abs, node.stat, options)) yield { kind: 'modify', node };
+    // A copied-up file hard-linked to another name in this layer: both names must be in the
+    // layer for the link to survive (Docker 20.10's BuildKit writes `f /etc/group` and
+    // `h /links/group-hard -> /etc/group`), even though its own attributes did not change. Only
+    // names inside this upper directory count: links from other layers (a layer reused by a later
+    // copy shares inodes with it) must not change what this layer's diff is.
+    else if (below.kind === 'dir' || (node.stat.nlink > 1n && (linked ??= namesPerInode(upper)).get(inodeKey(node.stat))! > 1) || !sameEntry(below.abs, below.stat, node.abs, node.stat, options)) yield { kind: 'modify', node };
   }
 }
 

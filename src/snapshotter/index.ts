@@ -4,6 +4,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { registerMaterializer } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { overlaySupported } from './mount.js';
 import { openDirSnapshotter } from './snapshotter.js';
@@ -61,3 +62,26 @@ export async function openSnapshotter(root: string, driver?: SnapshotDriver): Pr
   }
   return openDirSnapshotter(chosen, join(root, 'snapshots', chosen));
 }
+
+/**
+ * A deferred layer blob (content/deferred.ts) made from a committed snapshot: the diff of the
+ * snapshot against its parents, as it was when the blob was measured. Committed snapshots never
+ * change, so the bytes are the same; the content store verifies the digest all the same.
+ */
+export function layerDiffRecipe(snapshotter: Snapshotter, key: string, directoryTimes: boolean): { kind: string; driver: SnapshotDriver; dir: string; key: string; directoryTimes: boolean } {
+  return { kind: 'snapshot-diff', driver: snapshotter.driver, dir: snapshotter.dir, key, directoryTimes };
+}
+
+registerMaterializer('snapshot-diff', async (recipe) => {
+  const { driver, dir, key, directoryTimes } = recipe as ReturnType<typeof layerDiffRecipe>;
+  if (!DRIVERS.includes(driver) || typeof dir !== 'string' || typeof key !== 'string') {
+    throw new LadeError(ErrorCode.SnapshotNotFound, `cannot make a layer from ${JSON.stringify(recipe)}`);
+  }
+  const snapshotter = await openDirSnapshotter(driver, dir);
+  if ((await snapshotter.stat(key))?.kind !== 'committed') {
+    throw new LadeError(ErrorCode.SnapshotNotFound, `the layer is to be made from snapshot ${key}, which is gone`, {
+      hint: 'Build the image again to make its layers anew.',
+    });
+  }
+  return snapshotter.diff(key, { directoryTimes: directoryTimes === true });
+});

@@ -3,8 +3,11 @@
  * filesystem as a committed snapshot plus the layers that make it, or the build context.
  * Layers a build step makes are stored uncompressed, so their digest is their diffID.
  */
-import { MediaType, storeScannedLayer, type ImageStore } from '../../image/index.js';
-import { chainIds, type Snapshotter } from '../../snapshotter/index.js';
+import { MediaType, measureScannedLayer, type ImageStore } from '../../image/index.js';
+import { chainIds, layerDiffRecipe, type Snapshotter } from '../../snapshotter/index.js';
+
+/** Layers as Docker 20.10's BuildKit diffs them (see DiffOptions). */
+const DIFF = { directoryTimes: true } as const;
 import type { Digest } from '../../content/index.js';
 import type { OpResult } from '../op-adapter.js';
 
@@ -47,16 +50,20 @@ export function toOpResult(result: BuildResult): OpResult {
 
 /**
  * Turns the active snapshot `key` (prepared on `parent`) into the next layer: its diff is
- * written to the content store and the snapshot is committed under the new chain ID, so a later
+ * measured (and recorded as a deferred blob) and the snapshot committed under the new chain ID, so a later
  * `lade run` of the built image finds its layers already unpacked. When that chain ID is already
  * committed (the same step's result from an earlier build), the new one is dropped.
  */
 export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, key: string, parent: RootfsResult): Promise<RootfsResult> {
-  const stored = await storeScannedLayer(images, snapshotter.diff(key, { directoryTimes: true }), 'the layer of a build step');
-  const diffIds = [...parent.layers.map((l) => l.diffId as Digest), stored.digest];
+  // Measured, not stored: the committed snapshot is the layer, and its tar is made again only
+  // if something reads the blob (lade save, a push), as Docker keeps no tar of built layers.
+  const measured = await measureScannedLayer(snapshotter.diff(key, DIFF), 'the layer of a build step');
+  const diffIds = [...parent.layers.map((l) => l.diffId as Digest), measured.digest];
   const name = chainIds(diffIds).at(-1)!;
   const existing = await snapshotter.stat(name);
   if (existing?.kind === 'committed') {
+    // Made by another build, or unpacked from an image: its blob may not come from this diff.
+    if (!(await images.content.has(measured.digest))) await images.content.write(snapshotter.diff(key, DIFF), { digest: measured.digest, size: measured.size });
     await snapshotter.remove(key);
   } else {
     try {
@@ -64,9 +71,11 @@ export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, 
     } catch (err) {
       // Another build committed the same chain ID in between.
       if ((await snapshotter.stat(name))?.kind !== 'committed') throw err;
+      if (!(await images.content.has(measured.digest))) await images.content.write(snapshotter.diff(key, DIFF), { digest: measured.digest, size: measured.size });
       await snapshotter.remove(key);
     }
+    await images.content.defer(measured.digest, measured.size, layerDiffRecipe(snapshotter, name, true));
   }
-  const layer: LayerRef = { diffId: stored.digest, digest: stored.digest, size: stored.size, mediaType: MediaType.OciLayer, unpacked: stored.scan.size, created: new Date().toISOString() };
+  const layer: LayerRef = { diffId: measured.digest, digest: measured.digest, size: measured.size, mediaType: MediaType.OciLayer, unpacked: measured.scan.size, created: new Date().toISOString() };
   return { kind: 'rootfs', snapshot: name, layers: [...parent.layers, layer] };
 }
