@@ -87,4 +87,14 @@ test('COPY of a whole directory after a partial change: only the changes written
   }
   const run = store.run(['run', '--rm', 'reuse', 'cat', '/app/a.txt/inner', '/app/keep.txt']);
   assert.equal(run.stdout, 'inner\nnever changes\n', run.stderr);
+
+  // --no-cache starts from no earlier layer: damage the shared inode, and a no-cache build
+  // still copies the context's bytes.
+  const layerDir = join(store.root, 'snapshots', 'overlay');
+  const copy = readdirSync(layerDir).filter((n) => /^[0-9]+$/.test(n)).map((id) => join(layerDir, id, 'fs', 'app', 'keep.txt')).find((p) => statSync(p, { throwIfNoEntry: false }) !== undefined)!;
+  writeFileSync(copy, 'damaged\n');
+  put('t2.txt', 't2\n');
+  layers(ctx, ['--no-cache']);
+  const fresh = store.run(['run', '--rm', 'reuse', 'cat', '/app/keep.txt']);
+  assert.equal(fresh.stdout, 'never changes\n', fresh.stderr);
 });

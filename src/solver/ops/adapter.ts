@@ -32,7 +32,7 @@ export function createBuildAdapter(deps: BuildDeps): OpAdapter {
         case 'exec':
           return toOpResult(await runExec(deps, op, asRootfs(inputs[0], 'RUN'), ctx));
         case 'file':
-          return toOpResult(await runFile(deps, op, inputs, ctx));
+          return toOpResult(await runFile(deps, op, inputs, ctx, deps.noCache === true || vertex.meta.ignoreCache === true));
       }
     },
     async usable(result: OpResult): Promise<boolean> {

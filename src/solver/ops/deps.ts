@@ -8,6 +8,8 @@ export interface BuildDeps {
   snapshotter: Snapshotter;
   /** Where records of whole-directory context copies are kept, for reuse (`<root>/buildcontext/copies`). */
   copyRecords: string;
+  /** `--no-cache`: no step starts from an earlier step's layer either. */
+  noCache?: boolean;
   /** A directory of this build's own, removed by the caller afterwards. */
   tmpDir: string;
   /** The build context, scanned once, on first use. */

@@ -116,7 +116,8 @@ async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | und
   }
 }
 
-export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext): Promise<RootfsResult> {
+/** `fresh`: --no-cache (or its filter) asked for this step: copy in full, reusing no earlier layer. */
+export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext, fresh = false): Promise<RootfsResult> {
   const parent = asRootfs(inputs[0], 'file op');
   const key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
@@ -130,7 +131,7 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
       const found = planReuse(op, await deps.context(), parent.snapshot, owner, deps.snapshotter);
       if (found !== undefined) {
         plan = { ...found, owner };
-        const reused = await reuseCopy(deps, plan, parent);
+        const reused = fresh ? undefined : await reuseCopy(deps, plan, parent);
         if (reused !== undefined) {
           await deps.snapshotter.remove(key);
           plan.topExisted = !(await readRecord(deps.copyRecords, plan.key))!.topCreated;

@@ -117,6 +117,7 @@ export const buildCommand: LeafCommand = {
         images,
         snapshotter: await openSnapshotter(root),
         copyRecords: join(root, 'buildcontext', 'copies'),
+        noCache: options['no-cache'] === true,
         tmpDir,
         context: () =>
           (scan ??= (async () =>
