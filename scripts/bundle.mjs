@@ -4,7 +4,7 @@
 // cache cuts most of that, which `lade run` start-up feels. CommonJS, because Node 20 can cache
 // the compiled code of a script but not of an ES module. zstd-napi stays external (a native
 // addon, loaded through require from node_modules).
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -21,4 +21,4 @@ await build({
   logLevel: 'warning',
 });
 // A cache made for an older bundle would only be rejected; start afresh.
-rmSync('dist/lade.cjs.v8cache', { force: true });
+for (const name of readdirSync('dist')) if (name.startsWith('lade.cjs.') && name.includes('v8cache')) rmSync(`dist/${name}`, { force: true });
