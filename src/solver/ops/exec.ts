@@ -35,18 +35,33 @@ async function exists(deps: BuildDeps, key: string, path: string): Promise<boole
   }
 }
 
+/** Removes `path` if it is an empty regular file (a mount stub). */
+async function removeEmptyFile(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st?.isFile() === true && st.size === 0) await unlink(path);
+}
+
 async function removeStubs(deps: BuildDeps, key: string, stubs: readonly string[]): Promise<void> {
   if (stubs.length === 0) return;
+  // The sandbox's mount is gone with its namespace, so the snapshot's own directory can be
+  // changed directly: a stub lies there when its directory is a real one in this layer. Anything
+  // else (an /etc that is a symlink) is resolved through a mount of the snapshot.
+  const own = await deps.snapshotter.ownDir(key);
+  const indirect: string[] = [];
+  for (const stub of stubs) {
+    const slash = stub.lastIndexOf('/');
+    const dir = await lstat(join(own, stub.slice(1, slash))).catch(() => undefined);
+    if (dir?.isDirectory() === true) await removeEmptyFile(join(own, stub.slice(1)));
+    else indirect.push(stub);
+  }
+  if (indirect.length === 0) return;
   await deps.snapshotter.withMounted(key, false, async (dir) => {
     const resolver = new RootResolver(dir);
-    for (const stub of stubs) {
+    for (const stub of indirect) {
       const rel = stub.slice(1);
       const slash = rel.lastIndexOf('/');
       const parent = resolver.resolveDir(rel.slice(0, slash), { create: false });
-      if (parent === undefined) continue;
-      const path = join(resolver.abs(parent), rel.slice(slash + 1));
-      const st = await lstat(path).catch(() => undefined);
-      if (st?.isFile() === true && st.size === 0) await unlink(path);
+      if (parent !== undefined) await removeEmptyFile(join(resolver.abs(parent), rel.slice(slash + 1)));
     }
   });
 }
