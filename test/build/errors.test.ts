@@ -1,7 +1,7 @@
 // How a failing build reads, through the real CLI as root: the failing step, the end of its
 // output, the Dockerfile lines around it, the exit code — and never a stack trace.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -50,6 +50,43 @@ test('build error: a COPY source missing from the context, and one excluded by .
   const ignored = store.run(['build', '-q', context('FROM lade-fixture/base:1\nCOPY secret.txt /\n', { 'secret.txt': 's', '.dockerignore': 'secret.txt\n' })]);
   assert.equal(ignored.status, 1);
   assert.match(ignored.stderr, /secret\.txt.*not found/);
+});
+
+test('build error: FROM --platform and --platform other than linux/amd64 are refused; linux/amd64 and $BUILDPLATFORM build', () => {
+  const arm = store.run(['build', '-q', context('FROM lade-fixture/base:1\nRUN true\nFROM --platform=linux/arm64 lade-fixture/base:1\n')]);
+  assert.equal(arm.status, 1);
+  assert.match(arm.stderr, /^Dockerfile:3: FROM --platform=linux\/arm64: lade builds linux\/amd64 images only/m);
+  const flag = store.run(['build', '-q', '--platform', 'linux/arm64', context('FROM lade-fixture/base:1\n')]);
+  assert.equal(flag.status, 1);
+  assert.match(flag.stderr, /unsupported platform "linux\/arm64"/);
+  for (const from of ['FROM --platform=linux/amd64 lade-fixture/base:1', 'FROM --platform=$BUILDPLATFORM lade-fixture/base:1']) {
+    const ok = store.run(['build', '-q', '--platform', 'linux/amd64', context(`${from}\nRUN true\n`)]);
+    assert.equal(ok.status, 0, ok.stderr);
+  }
+});
+
+test('build: --iidfile gets the image ID, --label sets labels, --target picks the stage', () => {
+  const dir = context('FROM lade-fixture/base:1 AS one\nRUN echo one > /one\nFROM lade-fixture/base:1 AS two\nRUN echo two > /two\n');
+  const iid = join(dir, 'iid');
+  const r = store.run(['build', '-q', '--iidfile', iid, '--label', 'a=b', '--label', 'c=d e', '--target', 'one', '-t', 'targeted', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(iid, 'utf8'), r.stdout.trim());
+  const labels = store.run(['image', 'inspect', '-f', '{{json .Config.Labels}}', 'targeted']);
+  assert.deepEqual(JSON.parse(labels.stdout), { a: 'b', c: 'd e' });
+  assert.equal(store.run(['run', '--rm', 'targeted', 'cat', '/one']).stdout, 'one\n');
+});
+
+test('build: a terminal gets the live view (header, steps with their state, CACHED on a rebuild)', () => {
+  const dir = context('FROM lade-fixture/base:1\nRUN echo from-the-step && sleep 0.3\n');
+  const lade = `'${process.execPath}' '${join(repoRoot, 'bin', 'lade')}' --root '${store.root}'`;
+  const tty = (args: string) => spawnSync('script', ['-qec', `stty cols 120; ${lade} build ${args} '${dir}'`, '/dev/null'], { encoding: 'utf8' });
+  const first = tty('');
+  assert.equal(first.status, 0, first.stdout);
+  assert.match(first.stdout, /\[\+\] Building [0-9.]+s \(\d+\/\d+\) FINISHED/);
+  assert.match(first.stdout, / => \[2\/2\] RUN echo from-the-step && sleep 0\.3 +[0-9.]+s/);
+  assert.match(first.stdout, /\x1b\[\d+A/, 'the view is redrawn in place');
+  const again = tty('');
+  assert.match(again.stdout, / => \[2\/2\] RUN echo from-the-step && sleep 0\.3 +CACHED/);
 });
 
 test('build error: a user --chown names that the image lacks', () => {

@@ -4,7 +4,7 @@
  * the image store); their ONBUILD triggers may make more stages reachable, so resolution repeats
  * until nothing changes, as in BuildKit.
  */
-import { LadeError } from '../../errors/index.js';
+import { ErrorCode, LadeError } from '../../errors/index.js';
 import { createGraphBuilder, type Graph, type VertexId } from '../../graph/index.js';
 import {
   DEFAULT_PATH,
@@ -95,6 +95,13 @@ export async function buildDefinition(doc: DockerfileDocument, options: Definiti
   );
   for (const exp of expanded) {
     const stage = build.stages[exp.index]!;
+    const wanted = stage.platformFlag === undefined ? undefined : formatPlatform(stage.platformFlag);
+    if (wanted !== undefined && wanted !== platform) {
+      throw new LadeError(ErrorCode.BuildUnsupported, `FROM --platform=${wanted}: lade builds ${platform} images only`, {
+        location: { ...stage.from.location },
+        hint: `Leave --platform out, or use ${platform} (or $BUILDPLATFORM / $TARGETPLATFORM).`,
+      });
+    }
     let image: BuildImage;
     let vertex: VertexId | undefined;
     let baseHistory = 0;
