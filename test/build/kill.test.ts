@@ -47,3 +47,36 @@ test('build: SIGKILL at any moment, then the rebuild succeeds and the stores rea
   assert.equal(images.status, 0, images.stderr);
   assert.match(images.stdout, /after-kill-1100/);
 });
+
+function processesRunning(args: string): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() === args) n++;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return n;
+}
+
+test('build: Ctrl-C stops the running step (its whole process tree) and the build says it was canceled', async () => {
+  const dir = tempDir('lade-build-int-');
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM lade-fixture/base:1\nRUN sleep 47 & echo $((40+7))-up; wait; echo never\n');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'lade'), '--root', store.root, 'build', '--no-cache', '--progress', 'plain', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/ 47-up\n/.test(stderr)) resolve();
+    });
+  });
+  assert.equal(processesRunning('sleep 47'), 1, 'the step is running');
+  child.kill('SIGINT');
+  assert.equal(await exited, 1);
+  assert.match(stderr, /CANCELED/);
+  assert.match(stderr, /build canceled/);
+  assert.doesNotMatch(stderr, /#\d+ +[0-9.]+ never/, 'the step did not go on');
+  assert.equal(processesRunning('sleep 47'), 0, 'nothing of the step is left running');
+});

@@ -95,7 +95,16 @@ export async function runExec(deps: BuildDeps, op: ExecOp, parent: RootfsResult,
     const handle = await startSandbox(spec, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
     handle.stdout?.on('data', (chunk: Buffer) => ctx.log(1, chunk));
     handle.stderr?.on('data', (chunk: Buffer) => ctx.log(2, chunk));
-    const onAbort = (): void => handle.kill('SIGKILL');
+    // SIGKILL to the step's first process (PID 1 of its namespace, as the host sees it): the
+    // kernel then ends every process of the namespace. Sent to the monitor, it would end only
+    // the monitor (SIGKILL cannot be forwarded) and leave the step running.
+    const onAbort = (): void => {
+      try {
+        process.kill(handle.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let exit;
     try {

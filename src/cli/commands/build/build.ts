@@ -162,9 +162,16 @@ export const buildCommand: LeafCommand = {
       // What a killed build left behind (its steps' snapshots) goes before this one adds its own.
       await removeAbandoned(deps.snapshotter);
       const adapter = createBuildAdapter(deps);
+      // Ctrl-C (or a TERM) stops the build: running steps are killed (their sandboxes run in
+      // sessions of their own, out of the terminal's reach) and nothing half-made is kept.
+      const interrupt = new AbortController();
+      const onSignal = (): void => interrupt.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       let results;
       try {
         results = await solve({
+          signal: interrupt.signal,
           graph: definition.graph,
           targets: [definition.target],
           adapter,
@@ -179,6 +186,8 @@ export const buildCommand: LeafCommand = {
         if (failed !== undefined) process.stderr.write(failureReport(failed.name, progress.tailOf(failed.id), failed.location, dockerfileText));
         throw err;
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         // What was hashed this time need not be read again next time, whatever the outcome.
         if (scan !== undefined) await (await scan.catch(() => undefined))?.saveIndex();
       }
