@@ -193,7 +193,8 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
       throw error;
     }
     if (hit !== undefined) {
-      vertexEvent(id, vertex, 'cached');
+      // Reported with the steps below it, in build order, once the solve is done.
+      hits.add(id);
       return hit;
     }
     throwIfStopped();
@@ -201,6 +202,7 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
     return run(id, vertex, key, inputs);
   }
 
+  const hits = new Set<VertexId>();
   const byKey = new Map<CacheKey, Promise<OpResult>>();
   const byId = new Map<VertexId, Promise<OpResult>>();
 
@@ -242,7 +244,7 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
   // What lies below a cache hit was never visited: its result is part of the hit. BuildKit lists
   // those steps as CACHED too, so a rebuild shows every step, not just the last one.
   for (const id of order) {
-    if (!byId.has(id)) vertexEvent(id, graph.vertices[id]!, 'cached');
+    if (hits.has(id) || !byId.has(id)) vertexEvent(id, graph.vertices[id]!, 'cached');
   }
   const out = new Map<VertexId, OpResult>();
   targets.forEach((t, i) => out.set(t, results[i]!));
