@@ -23,6 +23,8 @@ export type {
 export { mountArguments, mountAt, unmountAt, overlaySupported } from './mount.js';
 export { MAX_OVERLAY_LOWERS } from './snapshotter.js';
 export { chainIds, unpackImage } from './unpack-image.js';
+export { removeUnreferenced } from './collect.js';
+export type { CollectResult } from './collect.js';
 
 const DRIVERS: readonly SnapshotDriver[] = ['overlay', 'copy'];
 

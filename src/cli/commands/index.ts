@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command-spec.js';
-import { buildCommand } from './build/index.js';
+import { buildCommand, builderCommand } from './build/index.js';
 import { containerCommand, containerTopLevel, inspectAnyCommand } from './container/index.js';
 import { debugCommand } from './debug.js';
 import { imageCommand, imageTopLevel } from './image/index.js';
@@ -14,4 +14,4 @@ function byCodeUnits(a: string, b: string): number {
 }
 
 /** Every command, in the order `lade --help` lists them. */
-export const commands: readonly CommandSpec[] = [buildCommand, containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand].sort((a, b) => byCodeUnits(a.name, b.name));
+export const commands: readonly CommandSpec[] = [buildCommand, builderCommand, containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand].sort((a, b) => byCodeUnits(a.name, b.name));
