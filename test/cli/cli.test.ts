@@ -29,7 +29,7 @@ describe('help and version, Docker style', () => {
       assert.match(r.stdout, /^\nUsage: {2}lade \[OPTIONS\] COMMAND\n/);
       assert.match(r.stdout, /\n {6}--root string +Directory for all of lade's state/);
       assert.match(r.stdout, /\n {2}-D, --debug +Enable debug mode/);
-      assert.match(r.stdout, /Management Commands:\n {2}container {3}Manage containers\n {2}debug {7}Inspect lade's internals/);
+      assert.match(r.stdout, /Management Commands:\n {2}builder {5}Manage builds\n {2}container {3}Manage containers\n {2}debug {7}Inspect lade's internals/);
       assert.match(r.stdout, /Run 'lade COMMAND --help' for more information on a command\.\n$/);
     }
   });
