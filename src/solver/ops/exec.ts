@@ -14,17 +14,9 @@ import { RootResolver } from '../../layer/index.js';
 import type { OpContext } from '../op-adapter.js';
 import { commitLayer, type RootfsResult } from './results.js';
 import type { BuildDeps } from './deps.js';
-import { scratchName } from './scratch.js';
+import { readSnapshotText, scratchName } from './scratch.js';
 
 const STUBS = ['/etc/hosts', '/etc/resolv.conf'];
-
-async function readText(deps: BuildDeps, key: string, path: string): Promise<string | undefined> {
-  try {
-    return (await deps.snapshotter.readFile(key, path))?.toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 async function exists(deps: BuildDeps, key: string, path: string): Promise<boolean> {
   try {
@@ -85,8 +77,8 @@ export async function runExec(deps: BuildDeps, op: ExecOp, parent: RootfsResult,
       cwd: op.cwd,
       user: op.user,
       network: op.network,
-      passwd: await readText(deps, key, '/etc/passwd'),
-      group: await readText(deps, key, '/etc/group'),
+      passwd: await readSnapshotText(deps.snapshotter, key, '/etc/passwd'),
+      group: await readSnapshotText(deps.snapshotter, key, '/etc/group'),
       rootfsPath,
       rootfsMounts: mounts,
       etcFiles: etc,

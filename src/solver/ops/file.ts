@@ -13,7 +13,7 @@ import { planReuse, readRecord, writeRecord, type ReusePlan } from './copy-reuse
 import type { FileAction, FileOp } from '../../graph/index.js';
 import type { OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
-import { scratchName } from './scratch.js';
+import { readSnapshotText, scratchName } from './scratch.js';
 import { resolveOwner, type Owner } from './owners.js';
 import { asRootfs, commitLayer, type BuildResult, type RootfsResult } from './results.js';
 
@@ -55,14 +55,6 @@ function engineAction(action: FileAction, users: Users): EngineAction {
   }
 }
 
-async function readText(deps: BuildDeps, key: string, path: string): Promise<string | undefined> {
-  try {
-    return (await deps.snapshotter.readFile(key, path))?.toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs fn with the host directory a source input's files are read from. */
 async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: string, include?: (rel: string) => boolean) => Promise<T>): Promise<T> {
   if (input.kind === 'context') {
@@ -96,6 +88,7 @@ async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | und
   const record = await readRecord(deps.copyRecords, plan.key);
   if (record === undefined || record.parent !== parent.snapshot) return undefined;
   if ((await deps.snapshotter.stat(record.snapshot))?.kind !== 'committed') return undefined;
+  plan.topExisted = !record.topCreated;
   const key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   try {
@@ -123,7 +116,7 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   let plan: (ReusePlan & { owner: Owner | undefined }) | undefined;
   try {
-    const users: Users = { passwd: await readText(deps, key, '/etc/passwd'), group: await readText(deps, key, '/etc/group') };
+    const users: Users = { passwd: await readSnapshotText(deps.snapshotter, key, '/etc/passwd'), group: await readSnapshotText(deps.snapshotter, key, '/etc/group') };
     const actions = op.actions.map((a) => ({ graph: a, engine: engineAction(a, users) }));
     const only = actions.length === 1 ? actions[0]! : undefined;
     if (only?.graph.action === 'copy' && only.engine.kind === 'copy' && (inputs[only.graph.src] as BuildResult | undefined)?.kind === 'context') {
@@ -134,7 +127,6 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
         const reused = fresh ? undefined : await reuseCopy(deps, plan, parent);
         if (reused !== undefined) {
           await deps.snapshotter.remove(key);
-          plan.topExisted = !(await readRecord(deps.copyRecords, plan.key))!.topCreated;
           await writeRecord(deps.copyRecords, plan, reused.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(reused.snapshot!));
           return reused;
         }

@@ -1,5 +1,6 @@
 /**
- * Names of the snapshots a build step works in, and the clean-up of those a killed build left.
+ * The snapshots a build step works in: their names, reading their files, and the clean-up of
+ * those a killed build left.
  * A step's active snapshot (and a read-only view of another stage) lives only while the step
  * runs; its name carries the builder's pid, so a later build can tell an abandoned one (its
  * process is gone) from one another build is using right now.
@@ -53,5 +54,14 @@ export async function removeAbandonedDirs(parent: string): Promise<void> {
     const m = SCRATCH_DIR.exec(name);
     if (m === null || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
     await rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** A text file of a step's snapshot (/etc/passwd, /etc/group), or undefined when it has none. */
+export async function readSnapshotText(snapshotter: Snapshotter, key: string, path: string): Promise<string | undefined> {
+  try {
+    return (await snapshotter.readFile(key, path))?.toString('utf8');
+  } catch {
+    return undefined;
   }
 }
