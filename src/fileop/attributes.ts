@@ -43,6 +43,11 @@ export function setTimes(abs: string, atimeNs: bigint, mtimeNs: bigint): void {
   lutimesSync(abs, toSeconds(atimeNs), toSeconds(mtimeNs));
 }
 
+/** The mtime a time set by setTimes reads back as: whole microseconds. */
+export function storedTimeNs(ns: bigint): bigint {
+  return ns <= 0n ? 0n : (ns / 1000n) * 1000n;
+}
+
 export function setOwner(abs: string, owner: Owner): void {
   lchownSync(abs, owner.uid, owner.gid);
 }

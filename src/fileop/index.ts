@@ -14,3 +14,5 @@ export type {
 } from './types.js';
 export { refreshDirectoryCopy } from './refresh-copy.js';
 export type { CopiedEntry, RefreshOptions, RefreshStats } from './refresh-copy.js';
+export { linkedDirectoryCopy } from './linked-copy.js';
+export type { LinkedCopyOptions, LinkedCopyStats } from './linked-copy.js';

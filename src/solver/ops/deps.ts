@@ -8,6 +8,8 @@ export interface BuildDeps {
   snapshotter: Snapshotter;
   /** Where records of whole-directory context copies are kept, for reuse (`<root>/buildcontext/copies`). */
   copyRecords: string;
+  /** Immutable copies of context files that layers hard-link to (`<root>/buildcontext/files`). */
+  fileStore: string;
   /** `--no-cache`: no step starts from an earlier step's layer either. */
   noCache?: boolean;
   /** A directory of this build's own, removed by the caller afterwards. */

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { refreshDirectoryCopy, runFileAction, type FileAction as EngineAction } from '../../fileop/index.js';
+import { linkedDirectoryCopy, refreshDirectoryCopy, runFileAction, type FileAction as EngineAction } from '../../fileop/index.js';
 import { planReuse, readRecord, writeRecord, type ReusePlan } from './copy-reuse.js';
-import type { FileAction, FileOp } from '../../graph/index.js';
+import type { ChownSpec, FileAction, FileOp } from '../../graph/index.js';
 import type { OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
 import { readSnapshotText, scratchName } from './scratch.js';
@@ -109,10 +109,36 @@ async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | und
   }
 }
 
+/** Whether any layer of the chain ending at `snapshot` has an entry (or a whiteout) at `rel`. */
+async function inAnyLayer(deps: BuildDeps, snapshot: string | null, rel: string): Promise<boolean> {
+  for (let name: string | undefined = snapshot ?? undefined; name !== undefined; name = (await deps.snapshotter.stat(name))?.parent) {
+    if (lstatSync(join(await deps.snapshotter.ownDir(name), rel), { throwIfNoEntry: false }) !== undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * A whole context directory copied, as root's, into a directory no lower layer has: built in the
+ * unmounted layer with hard links to the file store (fileop's linkedDirectoryCopy), so a file the
+ * store has is not written again. False when the copy is not of that shape (or the source changed
+ * under it); `key` is then untouched or must be thrown away, as the return value says.
+ */
+async function linkCopy(deps: BuildDeps, plan: ReusePlan, chown: ChownSpec | undefined, parent: RootfsResult, key: string): Promise<'linked' | 'no' | 'spoiled'> {
+  if (chown?.user !== '0' || chown.group !== '0' || plan.destRel === '' || plan.destRel.includes('/')) return 'no';
+  if (await inAnyLayer(deps, parent.snapshot, plan.destRel)) return 'no';
+  try {
+    await linkedDirectoryCopy({ target: await deps.snapshotter.ownDir(key), destRel: plan.destRel, source: plan.source, entries: plan.entries, store: deps.fileStore });
+  } catch {
+    return 'spoiled';
+  }
+  plan.topExisted = false;
+  return 'linked';
+}
+
 /** `fresh`: --no-cache (or its filter) asked for this step: copy in full, reusing no earlier layer. */
 export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext, fresh = false): Promise<RootfsResult> {
   const parent = asRootfs(inputs[0], 'file op');
-  const key = scratchName('file');
+  let key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   let plan: (ReusePlan & { owner: Owner | undefined }) | undefined;
   try {
@@ -129,6 +155,18 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
           await deps.snapshotter.remove(key);
           await writeRecord(deps.copyRecords, plan, reused.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(reused.snapshot!));
           return reused;
+        }
+        const linked = await linkCopy(deps, plan, only.graph.chown, parent, key);
+        if (linked === 'linked') {
+          const result = await commitLayer(deps.snapshotter, deps.images, key, parent);
+          await writeRecord(deps.copyRecords, plan, result.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(result.snapshot!));
+          return result;
+        }
+        if (linked === 'spoiled') {
+          // Half built: start the full copy on a fresh snapshot.
+          await deps.snapshotter.remove(key);
+          key = scratchName('file');
+          await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
         }
       }
     }

@@ -117,6 +117,7 @@ export const buildCommand: LeafCommand = {
         images,
         snapshotter: await openSnapshotter(root),
         copyRecords: join(root, 'buildcontext', 'copies'),
+        fileStore: join(root, 'buildcontext', 'files'),
         noCache: options['no-cache'] === true,
         tmpDir,
         context: () =>

@@ -1,9 +1,10 @@
 /**
  * `lade builder prune`: the build cache removed — entries whose result no image uses (`-a`: every
  * entry) — then every snapshot that nothing needs any more (no image layer, no remaining cache
- * entry, no container or running build), and every blob no image references.
+ * entry, no container or running build), the context file store's unlinked entries (`-a`: all),
+ * and every blob no image references.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../../../errors/index.js';
 import { alive, openImageStore } from '../../../image/index.js';
@@ -71,16 +72,29 @@ export const builderPruneCommand: LeafCommand = {
       }
     }
     const snapshots = await removeUnreferenced(snapshotter, roots);
+    let reclaimed = snapshots.bytes;
     // Records of copies whose layer is gone can never be reused.
     const records = join(root, 'buildcontext', 'copies');
     for (const name of await readdir(records).catch(() => [] as string[])) {
       const snapshot = await readFile(join(records, name), 'utf8').then((t) => (JSON.parse(t) as { snapshot?: unknown }).snapshot).catch(() => undefined);
       if (typeof snapshot !== 'string' || (await snapshotter.stat(snapshot)) === undefined) await rm(join(records, name), { force: true });
     }
+    // The file store: entries no layer links to any more (all of them with -a: layers keep their
+    // own links, and the next build copies the context in again).
+    const files = join(root, 'buildcontext', 'files');
+    for (const name of await readdir(files).catch(() => [] as string[])) {
+      const path = join(files, name);
+      const st = await lstat(path).catch(() => undefined);
+      if (st === undefined) continue;
+      if (all || st.nlink <= 1 || name.includes('.tmp-')) {
+        await rm(path, { force: true });
+        if (st.nlink <= 1) reclaimed += st.blocks * 512;
+      }
+    }
     // Layers of pruned steps no image uses (deferred blobs whose snapshot is gone, too).
     const blobs = await images.prune({ only: new Set() });
     ctx.out.stdout(`Deleted build cache objects: ${entries} cache entries, ${snapshots.removed} layers\n`);
-    ctx.out.stdout(`Total reclaimed space: ${humanSize(snapshots.bytes + blobs.reclaimedBytes)}\n`);
+    ctx.out.stdout(`Total reclaimed space: ${humanSize(reclaimed + blobs.reclaimedBytes)}\n`);
     return 0;
   },
 };
