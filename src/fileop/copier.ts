@@ -28,6 +28,7 @@ import { copyFile } from 'node:fs/promises';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { mknod } from '../sys/index.js';
 import { copyXattrs, setOwner, setTimes, type Stamp } from './attributes.js';
+import { eachLimited } from './each-limited.js';
 import { absOf, childRel, fsError, lstatIn, shown, type Scope } from './scope.js';
 
 export interface CopyStamp extends Stamp {
@@ -138,26 +139,8 @@ export class TreeCopier {
     const names = readdirSync(absOf(this.src, srcRel))
       .sort(byteOrder)
       .filter((name) => this.src.include === undefined || this.src.include(childRel(srcRel, name)));
-    // A few entries at a time: per file, the copy waits on the disk and the thread pool, and
-    // overlapping those waits is most of the speed. The result does not depend on the order.
-    let next = 0;
-    let stop = false;
-    const worker = async (): Promise<void> => {
-      while (!stop && next < names.length) {
-        const name = names[next++]!;
-        try {
-          await this.copy(childRel(srcRel, name), childRel(dstRel, name), true);
-        } catch (err) {
-          stop = true;
-          throw err;
-        }
-      }
-    };
-    // Every worker finishes (or stops at its error) before the first error is thrown: nothing
-    // of this copy may still be writing once it has failed.
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(COPY_CONCURRENCY, names.length) }, worker));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    // The result does not depend on the order the entries are copied in.
+    await eachLimited(names, COPY_CONCURRENCY, (name) => this.copy(childRel(srcRel, name), childRel(dstRel, name), true));
     return created;
   }
 

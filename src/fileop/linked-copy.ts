@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { llistxattr } from '../sys/index.js';
 import { copyXattrs, setOwner, setTimes, storedTimeNs } from './attributes.js';
+import { eachLimited } from './each-limited.js';
 import type { CopiedEntry } from './refresh-copy.js';
 
 const ROOT = { uid: 0, gid: 0 };
@@ -104,22 +105,7 @@ async function fillStore(store: string, source: string, entries: ReadonlyMap<str
     seen.add(path);
     missing.push([path, src, entry]);
   }
-  let next = 0;
-  let stop = false;
-  const worker = async (): Promise<void> => {
-    while (!stop && next < missing.length) {
-      const [path, src, entry] = missing[next++]!;
-      try {
-        await storeFile(path, src, entry);
-      } catch (err) {
-        stop = true;
-        throw err;
-      }
-    }
-  };
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(STORE_CONCURRENCY, missing.length) }, worker));
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  await eachLimited(missing, STORE_CONCURRENCY, ([path, src, entry]) => storeFile(path, src, entry));
   return missing.length;
 }
 
