@@ -203,12 +203,12 @@ function healthcheckHistory(h: HealthcheckConfig): string {
 }
 
 /** Go's time.Duration.String for the durations a HEALTHCHECK can hold. */
-export function goDuration(nanos: number): string {
+function goDuration(nanos: number): string {
   if (nanos === 0) return '0s';
   if (nanos < 1_000_000_000) {
     if (nanos < 1_000) return `${nanos}ns`;
-    if (nanos < 1_000_000) return `${trimZeros(nanos / 1_000)}µs`;
-    return `${trimZeros(nanos / 1_000_000)}ms`;
+    if (nanos < 1_000_000) return `${nanos / 1_000}µs`;
+    return `${nanos / 1_000_000}ms`;
   }
   let rest = nanos / 1_000_000_000;
   const h = Math.floor(rest / 3600);
@@ -218,21 +218,12 @@ export function goDuration(nanos: number): string {
   let out = '';
   if (h > 0) out += `${h}h`;
   if (h > 0 || m > 0) out += `${m}m`;
-  return `${out}${trimZeros(Number(rest.toFixed(9)))}s`;
+  return `${out}${Number(rest.toFixed(9))}s`;
 }
 
-function trimZeros(n: number): string {
-  return String(n);
-}
-
-/** Go's %q of an int: a quoted rune literal. */
+/** Go's %q of an int (strconv.QuoteRune): goQuote's escaping between single quotes. */
 function goRuneQuote(n: number): string {
-  if (n >= 0x20 && n < 0x7f && n !== 0x27 && n !== 0x5c) return `'${String.fromCharCode(n)}'`;
-  if (n === 0x27) return "'\\''";
-  if (n === 0x5c) return "'\\\\'";
-  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-  if (named[n] !== undefined) return `'${named[n]}'`;
-  if (n < 0x100) return `'\\x${n.toString(16).padStart(2, '0')}'`;
-  return `'${String.fromCodePoint(n)}'`;
+  const inner = goQuote(String.fromCodePoint(n)).slice(1, -1).replace('\\"', '"');
+  return `'${inner === "'" ? "\\'" : inner}'`;
 }
 

@@ -79,18 +79,17 @@ async function withSource<T>(deps: BuildDeps, input: BuildResult, fn: (dir: stri
   }
 }
 
+type FastCopy = 'done' | 'no' | 'spoiled';
+
 /**
  * The copy of a whole context directory again, from the layer the same copy made on the same
- * parent last time: only what changed is written (see copy-reuse.ts). Undefined when there is
- * no such layer or it cannot be reused; the caller then copies in full.
+ * parent last time, into the unmounted snapshot `key`: only what changed is written (see
+ * copy-reuse.ts). 'no' when there is no such layer; 'spoiled' when the reuse failed half-way.
  */
-async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | undefined }, parent: RootfsResult): Promise<RootfsResult | undefined> {
+async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | undefined }, parent: RootfsResult, key: string): Promise<FastCopy> {
   const record = await readRecord(deps.copyRecords, plan.key);
-  if (record === undefined || record.parent !== parent.snapshot) return undefined;
-  if ((await deps.snapshotter.stat(record.snapshot))?.kind !== 'committed') return undefined;
-  plan.topExisted = !record.topCreated;
-  const key = scratchName('file');
-  await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
+  if (record === undefined || record.parent !== parent.snapshot) return 'no';
+  if ((await deps.snapshotter.stat(record.snapshot))?.kind !== 'committed') return 'no';
   try {
     refreshDirectoryCopy({
       previous: await deps.snapshotter.ownDir(record.snapshot),
@@ -102,11 +101,11 @@ async function reuseCopy(deps: BuildDeps, plan: ReusePlan & { owner: Owner | und
       owner: plan.owner,
       topCreated: record.topCreated,
     });
-    return await commitLayer(deps.snapshotter, deps.images, key, parent);
   } catch {
-    await deps.snapshotter.remove(key).catch(() => undefined);
-    return undefined;
+    return 'spoiled';
   }
+  plan.topExisted = !record.topCreated;
+  return 'done';
 }
 
 /** Whether any layer of the chain ending at `snapshot` has an entry (or a whiteout) at `rel`. */
@@ -120,10 +119,10 @@ async function inAnyLayer(deps: BuildDeps, snapshot: string | null, rel: string)
 /**
  * A whole context directory copied, as root's, into a directory no lower layer has: built in the
  * unmounted layer with hard links to the file store (fileop's linkedDirectoryCopy), so a file the
- * store has is not written again. False when the copy is not of that shape (or the source changed
- * under it); `key` is then untouched or must be thrown away, as the return value says.
+ * store has is not written again. 'no' when the copy is not of that shape, 'spoiled' when it
+ * failed half-way (the source changed under it).
  */
-async function linkCopy(deps: BuildDeps, plan: ReusePlan, chown: ChownSpec | undefined, parent: RootfsResult, key: string): Promise<'linked' | 'no' | 'spoiled'> {
+async function linkCopy(deps: BuildDeps, plan: ReusePlan, chown: ChownSpec | undefined, parent: RootfsResult, key: string): Promise<FastCopy> {
   if (chown?.user !== '0' || chown.group !== '0' || plan.destRel === '' || plan.destRel.includes('/')) return 'no';
   if (await inAnyLayer(deps, parent.snapshot, plan.destRel)) return 'no';
   try {
@@ -132,7 +131,7 @@ async function linkCopy(deps: BuildDeps, plan: ReusePlan, chown: ChownSpec | und
     return 'spoiled';
   }
   plan.topExisted = false;
-  return 'linked';
+  return 'done';
 }
 
 /** `fresh`: --no-cache (or its filter) asked for this step: copy in full, reusing no earlier layer. */
@@ -150,20 +149,17 @@ export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], c
       const found = planReuse(op, await deps.context(), parent.snapshot, owner, deps.snapshotter);
       if (found !== undefined) {
         plan = { ...found, owner };
-        const reused = fresh ? undefined : await reuseCopy(deps, plan, parent);
-        if (reused !== undefined) {
-          await deps.snapshotter.remove(key);
-          await writeRecord(deps.copyRecords, plan, reused.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(reused.snapshot!));
-          return reused;
-        }
-        const linked = await linkCopy(deps, plan, only.graph.chown, parent, key);
-        if (linked === 'linked') {
+        // Into the snapshot prepared above, which nothing has mounted: reuse the earlier layer
+        // (not with --no-cache), else link from the file store.
+        let fast: FastCopy = fresh ? 'no' : await reuseCopy(deps, plan, parent, key);
+        if (fast === 'no') fast = await linkCopy(deps, plan, only.graph.chown, parent, key);
+        if (fast === 'done') {
           const result = await commitLayer(deps.snapshotter, deps.images, key, parent);
           await writeRecord(deps.copyRecords, plan, result.snapshot!, parent.snapshot, await deps.snapshotter.ownDir(result.snapshot!));
           return result;
         }
-        if (linked === 'spoiled') {
-          // Half built: start the full copy on a fresh snapshot.
+        if (fast === 'spoiled') {
+          // Half built: the full copy starts on a fresh snapshot.
           await deps.snapshotter.remove(key);
           key = scratchName('file');
           await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
