@@ -147,8 +147,17 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
   char *path = get_string(env, argv[0], "path");
   if (path == NULL) return NULL;
   napi_value result = NULL;
-  int err = ERANGE;
-  for (int attempt = 0; attempt < XATTR_RETRIES; attempt++) {
+  /* Most files have no or few attributes: one call into a stack buffer, sizing only when the
+   * list is longer (a diff lists every file of a layer). */
+  char small[1024];
+  ssize_t listed = llistxattr(path, small, sizeof small);
+  if (listed >= 0) {
+    result = names_to_array(env, small, (size_t)listed);
+    free(path);
+    return result;
+  }
+  int err = errno;
+  for (int attempt = 0; err == ERANGE && attempt < XATTR_RETRIES; attempt++) {
     ssize_t size = llistxattr(path, NULL, 0);
     if (size < 0) {
       err = errno;

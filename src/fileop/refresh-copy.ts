@@ -72,22 +72,35 @@ function same(a: CopiedEntry, b: CopiedEntry): boolean {
   return a.type === b.type && a.mode === b.mode && a.size === b.size && a.mtimeNs === b.mtimeNs && a.digest === b.digest && a.linkTarget === b.linkTarget;
 }
 
-/** Clones a layer tree: directories recreated with their attributes, files hard-linked, symlinks copied. */
+/**
+ * Clones a layer tree: directories recreated with their attributes, files hard-linked, symlinks
+ * copied. Files need no stat of their own (a link shares the inode's attributes), which is most
+ * of a large tree's entries.
+ */
 function cloneTree(from: string, to: string, stats: RefreshStats): void {
   const st = lstatSync(from, { bigint: true });
-  if (st.isDirectory()) {
-    mkdirSync(to);
-    for (const name of readdirSync(from)) cloneTree(join(from, name), join(to, name), stats);
-    cloneAttributes(from, to, st);
-  } else if (st.isFile()) {
-    linkSync(from, to);
-    stats.linked++;
-  } else if (st.isSymbolicLink()) {
-    symlinkSync(readlinkSync(from, { encoding: 'buffer' }), to);
-    cloneAttributes(from, to, st);
-  } else {
-    // Whiteouts, devices, fifos: a layer a plain copy made holds none.
-    throw unsupported(`${from} is neither a file, a directory nor a symlink`);
+  if (!st.isDirectory()) throw unsupported(`${from} is not a directory`);
+  mkdirSync(to);
+  cloneChildren(from, to, stats);
+  cloneAttributes(from, to, st);
+}
+
+function cloneChildren(from: string, to: string, stats: RefreshStats): void {
+  for (const child of readdirSync(from, { withFileTypes: true })) {
+    const src = join(from, child.name);
+    const dst = join(to, child.name);
+    if (child.isFile()) {
+      linkSync(src, dst);
+      stats.linked++;
+    } else if (child.isDirectory()) {
+      cloneTree(src, dst, stats);
+    } else if (child.isSymbolicLink()) {
+      symlinkSync(readlinkSync(src, { encoding: 'buffer' }), dst);
+      cloneAttributes(src, dst, lstatSync(src, { bigint: true }));
+    } else {
+      // Whiteouts, devices, fifos: a layer a plain copy made holds none.
+      throw unsupported(`${src} is neither a file, a directory nor a symlink`);
+    }
   }
 }
 
@@ -115,7 +128,7 @@ function parentOf(rel: string): string {
 export function refreshDirectoryCopy(options: RefreshOptions): RefreshStats {
   const stats: RefreshStats = { written: 0, removed: 0, linked: 0 };
   const top = options.destRel === '' ? options.target : join(options.target, options.destRel);
-  for (const name of readdirSync(options.previous)) cloneTree(join(options.previous, name), join(options.target, name), stats);
+  cloneChildren(options.previous, options.target, stats);
   const topStat = lstatSync(top, { bigint: true });
   if (!topStat.isDirectory()) throw unsupported(`${options.destRel} is not a directory in the earlier layer`);
 

@@ -1,6 +1,8 @@
 export { makeEntry, type EntryType, type LayerEntry } from './entry.js';
 export { readLayer, type LayerBody, type LayerRecord } from './read-layer.js';
 export { writeLayer, type BodySource, type LayerSource } from './write-layer.js';
+export { measureLayer, type LayerMeasure } from './measure-layer.js';
+export { FileBody } from './file-body.js';
 export { packDirectory, type PackOptions } from './pack-directory.js';
 export { applyLayer, type ApplyStats } from './apply-layer.js';
 export type { ApplyOptions, WhiteoutMode } from './apply-state.js';

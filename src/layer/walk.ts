@@ -113,8 +113,11 @@ export function readXattrs(abs: string, include: (name: string) => boolean): Map
 export interface EntryOptions {
   /** Whole-second mtimes, as Docker and BuildKit record them (default: keep nanoseconds). */
   truncateMtime?: boolean;
-  /** Which xattrs to record; default: all but overlayfs metadata and SELinux labels. */
-  includeXattr?: (name: string) => boolean;
+  /**
+   * Which xattrs to record; default: all but overlayfs metadata and SELinux labels. Sees every
+   * name the node has (with its path), so it may also refuse one by throwing.
+   */
+  includeXattr?: (name: string, path: string) => boolean;
 }
 
 /**
@@ -162,7 +165,7 @@ export function entryFromNode(node: WalkedNode, options: EntryOptions = {}): Lay
       linkname: type === 'symlink' ? decodeLink(node) : '',
       devmajor: device.major,
       devminor: device.minor,
-      xattrs: readXattrs(node.abs, options.includeXattr ?? defaultIncludeXattr),
+      xattrs: readXattrs(node.abs, options.includeXattr === undefined ? defaultIncludeXattr : (name) => options.includeXattr!(name, node.path)),
     };
   } catch (err) {
     throw packError(node.path, err);

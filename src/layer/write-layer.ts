@@ -11,10 +11,14 @@ import { Readable } from 'node:stream';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { cleanName, PERMISSION_MASK, type EntryType, type LayerEntry } from './entry.js';
 import { formatPaxRecords, formatPaxTime, type PaxRecords } from './pax.js';
+import { FileBody } from './file-body.js';
 import { BLOCK, encodeExtensionHeader, encodeHeader, fitsOctal, splitUstarName, TypeFlag } from './tar-header.js';
 
-/** An entry body: bytes, or chunks produced lazily (read only when the writer reaches the entry). */
-export type BodySource = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+/**
+ * An entry body: bytes, a file read when the writer reaches the entry, or chunks produced lazily
+ * (also pulled only then).
+ */
+export type BodySource = Uint8Array | FileBody | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export interface LayerSource {
   entry: LayerEntry;
@@ -33,13 +37,13 @@ const TYPEFLAGS: Record<EntryType, number> = {
 };
 
 const NS_PER_S = 1_000_000_000n;
-const ZEROS = Buffer.alloc(BLOCK * 2);
+export const ZEROS = Buffer.alloc(BLOCK * 2);
 /** Go's maxSpecialFileSize: the largest PAX record file readers accept. */
 const MAX_PAX_DATA = 1 << 20;
 /** Output is coalesced into chunks of about this size: tiny files would otherwise cost a chunk each. */
 const CHUNK = 1 << 16;
 
-function invalid(entry: LayerEntry, message: string): LadeError {
+export function invalid(entry: LayerEntry, message: string): LadeError {
   return new LadeError(ErrorCode.LayerInvalidEntry, `cannot write layer entry "${entry.path}": ${message}`);
 }
 
@@ -192,10 +196,14 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof (value as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';
 }
 
-async function* bodyChunks(body: BodySource | undefined): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* bodyChunks(body: BodySource | undefined): AsyncGenerator<Uint8Array, void, undefined> {
   if (body === undefined) return;
   if (body instanceof Uint8Array) {
     yield body;
+    return;
+  }
+  if (body instanceof FileBody) {
+    yield* body.chunks();
     return;
   }
   if (isAsyncIterable(body)) yield* body;

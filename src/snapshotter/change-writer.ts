@@ -9,33 +9,13 @@
  *     `.wh..wh..opq`, as Docker's overlay2 driver writes it (mode of the directory, its owner);
  *   - a second path to an inode already written is a hardlink entry to the first.
  */
-import { closeSync, constants, lstatSync, openSync, readSync } from 'node:fs';
-import { ErrorCode, LadeError } from '../errors/index.js';
-import { BUILDKIT_ENTRY_OPTIONS, entryFromNode, HardlinkTracker, makeEntry, type LayerSource, type WalkedNode } from '../layer/index.js';
+import { lstatSync } from 'node:fs';
+import { BUILDKIT_ENTRY_OPTIONS, entryFromNode, FileBody, HardlinkTracker, makeEntry, type EntryOptions, type LayerSource, type WalkedNode } from '../layer/index.js';
 
 export type Change =
   | { kind: 'add' | 'modify'; node: WalkedNode }
   | { kind: 'opaque'; node: WalkedNode }
   | { kind: 'delete'; path: string };
-
-const READ_CHUNK = 1 << 20;
-
-/** Exactly `size` bytes of the file, read when the tar writer reaches it. */
-function* fileChunks(node: WalkedNode, size: number): Generator<Buffer, void, undefined> {
-  const fd = openSync(node.abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    let left = size;
-    while (left > 0) {
-      const buf = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
-      const got = readSync(fd, buf, 0, buf.length, null);
-      if (got === 0) throw new LadeError(ErrorCode.LayerPack, `"${node.path}" shrank while its diff was being written`);
-      left -= got;
-      yield got === buf.length ? buf : buf.subarray(0, got);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function parentOf(path: string): string {
   const slash = path.lastIndexOf('/');
@@ -51,7 +31,7 @@ function join(dir: string, name: string): string {
 }
 
 /** Layer sources for `changes`; `root` is the new tree, where parent directories are read. */
-export function* changeEntries(changes: Iterable<Change>, root: string): Generator<LayerSource, void, undefined> {
+export function* changeEntries(changes: Iterable<Change>, root: string, options: EntryOptions = BUILDKIT_ENTRY_OPTIONS): Generator<LayerSource, void, undefined> {
   const written = new Set<string>();
   const hardlinks = new HardlinkTracker();
 
@@ -60,7 +40,7 @@ export function* changeEntries(changes: Iterable<Change>, root: string): Generat
     for (let dir = parentOf(path); dir !== '' && !written.has(dir); dir = parentOf(dir)) missing.push(dir);
     for (const dir of missing.reverse()) {
       const abs = `${root}/${dir}`;
-      const entry = entryFromNode({ path: dir, abs, stat: lstatSync(abs, { bigint: true }) }, BUILDKIT_ENTRY_OPTIONS);
+      const entry = entryFromNode({ path: dir, abs, stat: lstatSync(abs, { bigint: true }) }, options);
       written.add(dir);
       if (entry !== undefined) yield { entry };
     }
@@ -74,7 +54,7 @@ export function* changeEntries(changes: Iterable<Change>, root: string): Generat
       continue;
     }
     const { node } = change;
-    const entry = entryFromNode(node, BUILDKIT_ENTRY_OPTIONS);
+    const entry = entryFromNode(node, options);
     if (entry === undefined) continue; // sockets: no layer format records them
     yield* parents(node.path);
     if (entry.type === 'dir') {
@@ -88,7 +68,7 @@ export function* changeEntries(changes: Iterable<Change>, root: string): Generat
     }
     const target = hardlinks.linkTarget(node);
     if (target !== undefined) yield { entry: { ...entry, type: 'hardlink', linkname: target, size: 0 } };
-    else if (entry.type === 'file') yield { entry, body: fileChunks(node, entry.size) };
+    else if (entry.type === 'file') yield { entry, body: new FileBody(node.abs, node.path, entry.size) };
     else yield { entry };
   }
 }

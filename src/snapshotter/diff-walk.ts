@@ -8,7 +8,7 @@
  * treeChanges walks the parent's tree and the snapshot's tree side by side (continuity's
  * fs.Changes double walk), for the copy driver, whose snapshots are whole trees.
  */
-import { walkTree, type WalkedNode } from '../layer/index.js';
+import { BUILDKIT_ENTRY_OPTIONS, walkTree, type EntryOptions, type WalkedNode } from '../layer/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { lgetxattr } from '../sys/index.js';
 import type { Change } from './change-writer.js';
@@ -22,13 +22,25 @@ function parentOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-function unsupported(node: WalkedNode, what: string): LadeError {
+function unsupported(node: { path: string }, what: string): LadeError {
   return new LadeError(ErrorCode.SnapshotIo, `cannot diff "${node.path}": the overlay upper directory holds ${what}`, {
     hint: 'lade mounts overlays with redirect_dir=off and metacopy=off; this layer was written by another mount.',
   });
 }
 
-/** Changes of the overlay upper directory `upper` over the merged `lower` stack (undefined: none). */
+/**
+ * BuildKit's entry options for an overlay upper directory's changes, refusing a metadata-only
+ * copy-up: its xattr is among the names the entry's xattrs are read from anyway, so finding it
+ * costs no call of its own.
+ */
+export const OVERLAY_ENTRY_OPTIONS: EntryOptions = {
+  ...BUILDKIT_ENTRY_OPTIONS,
+  includeXattr: (name, path) => {
+    if (name === 'trusted.overlay.metacopy') throw unsupported({ path }, 'a metadata-only copy-up');
+    return BUILDKIT_ENTRY_OPTIONS.includeXattr!(name, path);
+  },
+};
+
 function inodeKey(st: { dev: bigint; ino: bigint }): string {
   return `${st.dev}:${st.ino}`;
 }
@@ -42,6 +54,7 @@ function namesPerInode(root: string): Map<string, number> {
   return counts;
 }
 
+/** Changes of the overlay upper directory `upper` over the merged `lower` stack (undefined: none). */
 export function* overlayChanges(upper: string, lower: LayerStack | undefined, options: DiffOptions = {}): Generator<Change, void, undefined> {
   let linked: Map<string, number> | undefined;
   // The lower directory behind each upper directory already walked; an empty list stands for
@@ -64,7 +77,6 @@ export function* overlayChanges(upper: string, lower: LayerStack | undefined, op
       else if (!sameEntry(below.abs, below.stat, node.abs, node.stat, options)) yield { kind: 'modify', node };
       continue;
     }
-    if (node.stat.isFile() && lgetxattr(node.abs, 'trusted.overlay.metacopy') !== undefined) throw unsupported(node, 'a metadata-only copy-up');
     if (below.kind === 'missing') yield { kind: 'add', node };
     // A copied-up file hard-linked to another name in this layer: both names must be in the
     // layer for the link to survive (Docker 20.10's BuildKit writes `f /etc/group` and

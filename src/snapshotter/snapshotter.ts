@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { cleanAtomicTemps, sha256Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { applyLayer, writeLayer, type LayerSource } from '../layer/index.js';
+import { applyLayer, measureLayer, writeLayer, type LayerMeasure, type LayerSource } from '../layer/index.js';
 import { syncfs } from '../sys/index.js';
 import { changeEntries } from './change-writer.js';
-import { overlayChanges, treeChanges } from './diff-walk.js';
+import { OVERLAY_ENTRY_OPTIONS, overlayChanges, treeChanges } from './diff-walk.js';
 import type { DiffOptions } from './same-entry.js';
 import { resolvePath, type LayerStack } from './merged-view.js';
 import { infoOf, Metadata, notFound, parentChain, type MetadataDoc, type SnapshotRecord } from './metadata.js';
@@ -268,6 +268,10 @@ class DirSnapshotter implements Snapshotter {
     return writeLayer(this.diffSources(key, options));
   }
 
+  measureDiff(key: string, options: DiffOptions = {}): Promise<LayerMeasure> {
+    return measureLayer(this.diffSources(key, options));
+  }
+
   private async *diffSources(key: string, options: DiffOptions): AsyncGenerator<LayerSource, void, undefined> {
     const doc = await this.meta.read();
     const record = this.record(doc, key);
@@ -276,7 +280,7 @@ class DirSnapshotter implements Snapshotter {
     const own = this.fsOf(record);
     if (this.driver === 'overlay') {
       const lower = chain.length === 0 ? undefined : { layers: chain.map((c) => this.fsOf(c.record)), overlay: true };
-      yield* changeEntries(overlayChanges(own, lower, options), own);
+      yield* changeEntries(overlayChanges(own, lower, options), own, OVERLAY_ENTRY_OPTIONS);
     } else {
       yield* changeEntries(treeChanges(chain.length === 0 ? undefined : this.fsOf(chain[0]!.record), own, options), own);
     }

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from '../content/index.js';
 import type { DiffOptions } from './same-entry.js';
+import type { LayerMeasure } from '../layer/index.js';
 
 export type { DiffOptions };
 
@@ -88,6 +89,8 @@ export interface Snapshotter {
    * shape BuildKit writes (see change-writer.ts). A Readable: errors surface on the stream.
    */
   diff(key: string, options?: DiffOptions): Readable;
+  /** What diff(key, options) would stream, measured without a stream: its sha256 and sizes. */
+  measureDiff(key: string, options?: DiffOptions): Promise<LayerMeasure>;
   /**
    * A file's bytes from the snapshot's merged view, without mounting (for /etc/passwd lookups);
    * undefined when the path does not exist. Symlinks are resolved inside the snapshot, as in a

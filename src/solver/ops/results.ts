@@ -3,12 +3,12 @@
  * filesystem as a committed snapshot plus the layers that make it, or the build context.
  * Layers a build step makes are stored uncompressed, so their digest is their diffID.
  */
-import { MediaType, measureScannedLayer, type ImageStore } from '../../image/index.js';
+import { MediaType, type ImageStore } from '../../image/index.js';
 import { chainIds, layerDiffRecipe, type Snapshotter } from '../../snapshotter/index.js';
 
 /** Layers as Docker 20.10's BuildKit diffs them (see DiffOptions). */
 const DIFF = { directoryTimes: true } as const;
-import type { Digest } from '../../content/index.js';
+import { sha256Digest, type Digest } from '../../content/index.js';
 import type { OpResult } from '../op-adapter.js';
 
 export interface LayerRef {
@@ -57,7 +57,8 @@ export function toOpResult(result: BuildResult): OpResult {
 export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, key: string, parent: RootfsResult): Promise<RootfsResult> {
   // Measured, not stored: the committed snapshot is the layer, and its tar is made again only
   // if something reads the blob (lade save, a push), as Docker keeps no tar of built layers.
-  const measured = await measureScannedLayer(snapshotter.diff(key, DIFF), 'the layer of a build step');
+  const measure = await snapshotter.measureDiff(key, DIFF);
+  const measured = { digest: sha256Digest(measure.sha256), size: measure.size };
   const diffIds = [...parent.layers.map((l) => l.diffId as Digest), measured.digest];
   const name = chainIds(diffIds).at(-1)!;
   const existing = await snapshotter.stat(name);
@@ -76,6 +77,6 @@ export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, 
     }
     await images.content.defer(measured.digest, measured.size, layerDiffRecipe(snapshotter, name, true));
   }
-  const layer: LayerRef = { diffId: measured.digest, digest: measured.digest, size: measured.size, mediaType: MediaType.OciLayer, unpacked: measured.scan.size, created: new Date().toISOString() };
+  const layer: LayerRef = { diffId: measured.digest, digest: measured.digest, size: measured.size, mediaType: MediaType.OciLayer, unpacked: measure.unpacked, created: new Date().toISOString() };
   return { kind: 'rootfs', snapshot: name, layers: [...parent.layers, layer] };
 }
