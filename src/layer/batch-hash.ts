@@ -9,7 +9,11 @@
  * and keeps the process alive only while it has work.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+
+// Loaded when a first large layer needs it: every command would otherwise pay for the module.
+const requireBuiltin = createRequire(import.meta.url);
 
 const BATCH = 4 << 20;
 const BATCHES = 3;
@@ -32,6 +36,12 @@ parentPort.on('message', (m) => {
 });
 `;
 
+function startWorker(): Worker {
+  const threads = requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
+  // No flags of this process (--input-type=module would make the source an ES module).
+  return new threads.Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+}
+
 interface Job {
   returned(buffer: SharedArrayBuffer): void;
   finished(digest: string): void;
@@ -39,7 +49,7 @@ interface Job {
 }
 
 class HashWorker {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly worker: Worker = startWorker();
   private readonly jobs = new Map<number, Job>();
   private nextJob = 0;
 
@@ -83,6 +93,17 @@ class HashWorker {
 
 let shared: HashWorker | undefined;
 
+/** Batches no stream is using, kept for the next: a build measures a layer per step. */
+const spare: SharedArrayBuffer[] = [];
+
+function takeBatch(): SharedArrayBuffer {
+  return spare.pop() ?? new SharedArrayBuffer(BATCH);
+}
+
+function giveBack(batches: SharedArrayBuffer[]): void {
+  for (const b of batches) if (spare.length < BATCHES) spare.push(b);
+}
+
 export class BatchHasher {
   /** The batch being filled: write at `used`, at most BATCH bytes. */
   batch: Buffer;
@@ -98,9 +119,10 @@ export class BatchHasher {
   private digestReady: ((digest: string) => void) | undefined;
   private digestFailed: ((err: Error) => void) | undefined;
   private error: Error | undefined;
+  private ended = false;
 
   constructor() {
-    this.current = new SharedArrayBuffer(BATCH);
+    this.current = takeBatch();
     this.batch = Buffer.from(this.current);
   }
 
@@ -150,16 +172,33 @@ export class BatchHasher {
       // Everything fit in the first batch.
       this.local ??= createHash('sha256');
       await this.flush();
+      this.end();
       return this.local.digest('hex');
     }
     await this.flush(true);
     const { worker, job } = this.remote;
-    return await new Promise<string>((resolve, reject) => {
+    const digest = await new Promise<string>((resolve, reject) => {
       if (this.error !== undefined) return reject(this.error);
       this.digestReady = resolve;
       this.digestFailed = reject;
       worker.finish(job);
     });
+    // The worker has handed every batch back before its digest.
+    giveBack(this.free);
+    this.ended = true;
+    return digest;
+  }
+
+  /** Gives up (the stream failed): the worker forgets the job, and nothing waits for it. */
+  abort(): void {
+    if (this.ended) return;
+    this.end();
+  }
+
+  private end(): void {
+    this.ended = true;
+    if (this.remote === undefined) giveBack([this.current]);
+    else if (this.error === undefined) this.remote.worker.finish(this.remote.job);
   }
 
   private start(): { worker: HashWorker; job: number } {
@@ -192,7 +231,7 @@ export class BatchHasher {
       if (free !== undefined) return free;
       if (this.allocated < BATCHES) {
         this.allocated++;
-        return new SharedArrayBuffer(BATCH);
+        return takeBatch();
       }
       await new Promise<void>((resolve) => (this.waiting = resolve));
     }

@@ -58,30 +58,34 @@ async function putBody(hasher: BatchHasher, entry: LayerEntry, body: LayerSource
 
 export async function measureLayer(entries: Iterable<LayerSource> | AsyncIterable<LayerSource>): Promise<LayerMeasure> {
   const hasher = new BatchHasher();
-  let unpacked = 0;
-  let count = 0;
-  let sliceStart = performance.now();
-  for await (const { entry, body } of entries) {
-    count++;
-    // put() returns a promise only when it has to wait for a free batch: most entries then cost
-    // no turn of the microtask queue.
-    const header = hasher.put(encodeEntryHeader(entry));
-    if (header !== undefined) await header;
-    if (entry.type === 'file') {
-      if (body !== undefined || entry.size > 0) await putBody(hasher, entry, body);
-      unpacked += entry.size;
-      const pad = (BLOCK - (entry.size % BLOCK)) % BLOCK;
-      const padded = pad > 0 ? hasher.put(ZEROS.subarray(0, pad)) : undefined;
-      if (padded !== undefined) await padded;
-    } else if (entry.type === 'symlink') {
-      unpacked += Buffer.byteLength(entry.linkname);
+  try {
+    let unpacked = 0;
+    let count = 0;
+    let sliceStart = performance.now();
+    for await (const { entry, body } of entries) {
+      count++;
+      // put() returns a promise only when it has to wait for a free batch: most entries then cost
+      // no turn of the microtask queue.
+      const header = hasher.put(encodeEntryHeader(entry));
+      if (header !== undefined) await header;
+      if (entry.type === 'file') {
+        if (body !== undefined || entry.size > 0) await putBody(hasher, entry, body);
+        unpacked += entry.size;
+        const pad = (BLOCK - (entry.size % BLOCK)) % BLOCK;
+        const padded = pad > 0 ? hasher.put(ZEROS.subarray(0, pad)) : undefined;
+        if (padded !== undefined) await padded;
+      } else if (entry.type === 'symlink') {
+        unpacked += Buffer.byteLength(entry.linkname);
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await hasher.put(ZEROS);
+    const sha256 = await hasher.digest();
+    return { sha256, size: hasher.size, unpacked, entries: count };
+  } finally {
+    hasher.abort();
   }
-  await hasher.put(ZEROS);
-  const sha256 = await hasher.digest();
-  return { sha256, size: hasher.size, unpacked, entries: count };
 }

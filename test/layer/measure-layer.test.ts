@@ -2,6 +2,7 @@
 // same entries (which tar-format.test.ts pins to Go's archive/tar): a build step's layer is only
 // measured, and `lade save` checks the tar it makes later against that digest.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync, linkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,4 +98,22 @@ test('a body that does not match its entry is refused, as writeLayer refuses it'
   await rejectsWith(measureLayer([{ entry: entry({ path: 'f', type: 'file', size: 2 }), body: Buffer.from('three') }]), ErrorCode.LayerInvalidEntry, /longer than the 2 bytes/);
   await rejectsWith(measureLayer([{ entry: entry({ path: 'f', type: 'file', size: 9 }) }]), ErrorCode.LayerInvalidEntry, /0 bytes, the entry declares 9/);
   await rejectsWith(measureLayer([{ entry: entry({ path: 'missing', type: 'file', size: 1 }), body: new FileBody(join(root, 'missing'), 'missing', 1) }]), ErrorCode.LayerPack, /cannot pack "missing"/);
+});
+
+test('a large layer that fails half-way lets the process exit, and the next one measures', async (t) => {
+  const root = scratch(t);
+  writeFileSync(join(root, 'big'), pattern(9 << 20, 9));
+  // A child process: a hashing thread left waiting for the failed stream would keep it alive.
+  const script = `
+    import { FileBody, measureLayer } from ${JSON.stringify(new URL('../../src/layer/index.js', import.meta.url).href)};
+    const big = { entry: { path: 'big', type: 'file', mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', size: ${9 << 20}, mtime: 0n, linkname: '', devmajor: 0, devminor: 0, xattrs: new Map() },
+      body: new FileBody(${JSON.stringify(join(root, 'big'))}, 'big', ${9 << 20}) };
+    const gone = { ...big, entry: { ...big.entry, path: 'gone', size: 1 }, body: new FileBody(${JSON.stringify(join(root, 'gone'))}, 'gone', 1) };
+    await measureLayer([big, gone]).then(() => { throw new Error('measured a missing file'); }, (err) => console.log(err.code));
+    console.log((await measureLayer([big])).size);
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.signal, null, 'the process did not exit by itself');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [ErrorCode.LayerPack, String(512 + (9 << 20) + 1024)]);
 });
