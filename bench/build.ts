@@ -37,7 +37,7 @@ interface Builder {
 }
 
 function ladeBuilder(): Builder {
-  return { name: 'lade', build: (context, tag, extra = []) => run(process.execPath, [lade, '--root', root, 'build', '--progress', 'plain', ...extra, '-t', tag, context]) };
+  return { name: 'lade', build: (context, tag, extra = []) => run(lade, ['--root', root, 'build', '--progress', 'plain', ...extra, '-t', tag, context]) };
 }
 
 function dockerBuilder(docker: Docker): Builder {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   mkdirSync(work, { recursive: true });
   const baseTar = join(work, 'base.tar');
   execFileSync(process.execPath, [join(repo, 'test', 'fixtures', 'build', 'make-base.mjs'), baseTar]);
-  run(process.execPath, [lade, '--root', root, 'load', '-i', baseTar]);
+  run(lade, ['--root', root, 'load', '-i', baseTar]);
   const builders = [ladeBuilder()];
   const docker = process.argv.includes('--no-docker') ? undefined : await startDocker(join(work, 'docker'));
   if (docker !== undefined) {

@@ -125,9 +125,9 @@ async function main(): Promise<void> {
   const ladeSave: number[] = [];
   for (let i = 0; i < runs; i++) {
     rmSync(root, { recursive: true, force: true });
-    ladeImport.push(run(process.execPath, [lade, '--root', root, 'import', tarball, 'bench:1']));
+    ladeImport.push(run(lade, ['--root', root, 'import', tarball, 'bench:1']));
     rmSync(out, { force: true });
-    ladeSave.push(run(process.execPath, [lade, '--root', root, 'save', '-o', out, 'bench:1']));
+    ladeSave.push(run(lade, ['--root', root, 'save', '-o', out, 'bench:1']));
   }
   const tarZstd: number[] = [];
   for (let i = 0; i < runs; i++) tarZstd.push(sh(`tar -C '${rootfs}' -cf - . | zstd -q -3 -T0 -o '${join(work, 'ref.tar.zst')}' -f`));

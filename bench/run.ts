@@ -54,10 +54,10 @@ async function main(): Promise<void> {
   const rootfs = join(work, 'rootfs');
   const tar = writeBusyboxTar(rootfs, join(work, 'rootfs.tar'));
   const root = join(work, 'lade-root');
-  execFileSync(process.execPath, [lade, '--root', root, 'import', tar, 'bench:run']);
+  execFileSync(lade, ['--root', root, 'import', tar, 'bench:run']);
 
   const rows: Array<[string, number[]]> = [];
-  rows.push(['lade run --rm bench:run true', series(runs, () => time(process.execPath, [lade, '--root', root, 'run', '--rm', 'bench:run', 'true']))]);
+  rows.push(['lade run --rm bench:run true', series(runs, () => time(lade, ['--root', root, 'run', '--rm', 'bench:run', 'true']))]);
   const dir = bundle(rootfs);
   let n = 0;
   rows.push(['runc run (same rootfs)', series(runs, () => time('runc', ['run', '--bundle', dir, `lade-bench-${process.pid}-${n++}`]))]);

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import type { Duplex, Transform, TransformCallback } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
-import { CompressStream, DecompressStream } from 'zstd-napi';
+import { createRequire } from 'node:module';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { externalDecompressor } from './external-codec.js';
 import { CHUNK_SIZE } from './fs-util.js';
@@ -71,14 +71,27 @@ function gunzip(): Transform {
   return translateZlibErrors(createGunzip({ chunkSize: ZLIB_CHUNK }), 'gzip');
 }
 
-class ZstdDecoder extends DecompressStream {
-  override _transform(chunk: unknown, encoding: string, done: TransformCallback): void {
-    super._transform(chunk, encoding, (err, data) => done(err ? corrupt('zstd', err) : null, data));
-  }
+type Zstd = typeof import('zstd-napi');
+const requireModule = createRequire(import.meta.url);
+let zstdModule: Zstd | undefined;
+let decoderClass: (new () => Transform) | undefined;
 
-  override _flush(done: TransformCallback): void {
-    super._flush((err, data) => done(err ? corrupt('zstd', err) : null, data));
-  }
+/** The zstd binding, loaded on first use: most commands never compress, and it costs start-up. */
+function zstd(): Zstd {
+  return (zstdModule ??= requireModule('zstd-napi') as Zstd);
+}
+
+function zstdDecoder(): Transform {
+  decoderClass ??= class ZstdDecoder extends zstd().DecompressStream {
+    override _transform(chunk: unknown, encoding: string, done: TransformCallback): void {
+      super._transform(chunk, encoding, (err, data) => done(err ? corrupt('zstd', err) : null, data));
+    }
+
+    override _flush(done: TransformCallback): void {
+      super._flush((err, data) => done(err ? corrupt('zstd', err) : null, data));
+    }
+  };
+  return new decoderClass();
 }
 
 /** A Transform from compressed to plain bytes. bzip2 and xz need their programs installed. */
@@ -89,7 +102,7 @@ export function decompressStream(c: DetectedCompression): Duplex {
     case 'gzip':
       return gunzip();
     case 'zstd':
-      return new ZstdDecoder();
+      return zstdDecoder();
     case 'bzip2':
     case 'xz':
       return externalDecompressor(c);
@@ -121,7 +134,7 @@ export function compressStream(c: Compression, options: CompressOptions = {}): T
     case 'gzip':
       return parallelGzip(checkLevel(c, options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION, -1, 9));
     case 'zstd':
-      return new CompressStream({
+      return new (zstd().CompressStream)({
         compressionLevel: checkLevel(c, options.level ?? 3, -7, 22),
         checksumFlag: true,
         nbWorkers: ZSTD_WORKERS,

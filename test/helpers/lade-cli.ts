@@ -1,4 +1,7 @@
-/** Runs the real bin/lade in a child process, with its own --root. */
+/**
+ * Runs the real bin/lade in a child process, with its own --root: as a program, the way users
+ * run it (its shell line finds node on PATH, as `#!/usr/bin/env node` would).
+ */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
@@ -12,7 +15,7 @@ export interface Run {
 export function lade(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (options.env?.['LADE_ROOT'] === undefined) delete env['LADE_ROOT'];
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'lade'), ...args], {
+  const r = spawnSync(join(repoRoot, 'bin', 'lade'), args, {
     input: options.input ?? '',
     env,
     cwd: options.cwd ?? repoRoot,
