@@ -212,8 +212,11 @@ export function decodeHeader(block: Buffer, offset: number): RawHeader {
 
 /** Go's fitsInOctal: width-1 digits plus a terminator (every width here keeps that below 2^53). */
 export function fitsOctal(width: number, value: number): boolean {
-  return value >= 0 && value < 8 ** (width - 1);
+  return value >= 0 && value < OCTAL_LIMIT[width]!;
 }
+
+/** 8 ** (width - 1) for each field width, computed once: a layer encodes thousands of headers. */
+const OCTAL_LIMIT = Array.from({ length: 13 }, (_, width) => 8 ** (width - 1));
 
 /** Zero-padded octal with a NUL terminator; 0 when the value does not fit (a PAX record holds it). */
 function putOctal(block: Buffer, [offset, width]: readonly [number, number], value: number): void {

@@ -12,7 +12,7 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { cleanName, PERMISSION_MASK, type EntryType, type LayerEntry } from './entry.js';
 import { formatPaxRecords, formatPaxTime, type PaxRecords } from './pax.js';
 import { FileBody } from './file-body.js';
-import { BLOCK, encodeExtensionHeader, encodeHeader, fitsOctal, splitUstarName, TypeFlag } from './tar-header.js';
+import { BLOCK, encodeExtensionHeader, encodeHeader, fitsOctal, splitUstarName, TypeFlag, type HeaderFields } from './tar-header.js';
 
 /**
  * An entry body: bytes, a file read when the writer reaches the entry, or chunks produced lazily
@@ -58,6 +58,13 @@ function isAscii(s: string): boolean {
 /** Go's toASCII: what a header field can hold once a PAX record carries the real value. */
 function toAscii(s: string): Buffer {
   return Buffer.from(isAscii(s) ? s : [...s].filter((c) => c.charCodeAt(0) < 0x80 && c !== '\0').join(''), 'latin1');
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** Most link targets and owner names of a layer are empty: no buffer for those. */
+function latin1(s: string): Buffer {
+  return s === '' ? NO_BYTES : Buffer.from(s, 'latin1');
 }
 
 function isUint(n: number): boolean {
@@ -146,7 +153,12 @@ export function encodeEntryHeader(entry: LayerEntry): Buffer {
     records.set(`SCHILY.xattr.${name}`, Buffer.from(value));
   }
 
-  const common = {
+  // One object, its strings filled per format below: a layer encodes thousands of headers.
+  const common: HeaderFields = {
+    name: NO_BYTES,
+    linkname: NO_BYTES,
+    uname: NO_BYTES,
+    gname: NO_BYTES,
     typeflag: TYPEFLAGS[entry.type],
     mode: entry.mode,
     uid: entry.uid,
@@ -159,14 +171,12 @@ export function encodeEntryHeader(entry: LayerEntry): Buffer {
   if (ustar && !preferPax) {
     const nameBytes = Buffer.from(tarName, 'latin1');
     const split = splitUstarName(nameBytes);
-    return encodeHeader({
-      ...common,
-      name: split?.name ?? nameBytes,
-      ...(split === undefined ? {} : { prefix: split.prefix }),
-      linkname: Buffer.from(entry.linkname, 'latin1'),
-      uname: Buffer.from(entry.uname, 'latin1'),
-      gname: Buffer.from(entry.gname, 'latin1'),
-    });
+    common.name = split?.name ?? nameBytes;
+    if (split !== undefined) common.prefix = split.prefix;
+    common.linkname = latin1(entry.linkname);
+    common.uname = latin1(entry.uname);
+    common.gname = latin1(entry.gname);
+    return encodeHeader(common);
   }
 
   const data = formatPaxRecords(records);
