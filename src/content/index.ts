@@ -14,7 +14,7 @@ export type { BlobSource, CleanIngestOptions, ContentStore, ReadBytesOptions } f
 export type { BlobInfo, ExpectedBlob, WriteResult } from './ingest.js';
 export type { BlobWriter } from './blob-writer.js';
 
-export { cleanAtomicTemps, writeFileAtomic } from './atomic-file.js';
+export { cleanAtomicTemps, replaceFileSync, writeFileAtomic } from './atomic-file.js';
 export { registerMaterializer } from './deferred.js';
 export type { DeferredRecipe, Materializer } from './deferred.js';
 export type { AtomicWriteOptions } from './atomic-file.js';

@@ -3,11 +3,12 @@
  * only under an flock(2) on `lock`, so several lade processes can share a root. Reads need no
  * lock: a reader sees one whole version. Directories are written before the record naming them
  * (see snapshotter.ts), so a kill at any moment leaves at worst a directory no record names,
- * which the next open removes.
+ * which the next open removes. The file is small and read several times per build step, so it is
+ * read and written synchronously: a trip through Node's thread pool costs more than the I/O.
  */
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../content/index.js';
+import { replaceFileSync } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { tryFlock } from '../sys/index.js';
 import type { SnapshotDriver, SnapshotInfo, SnapshotKind } from './types.js';
@@ -54,7 +55,7 @@ export class Metadata {
   async read(): Promise<MetadataDoc> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = readFileSync(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, driver: this.driver, nextId: 1, snapshots: {} };
       throw new LadeError(ErrorCode.SnapshotIo, `cannot read the snapshot records ${this.path}: ${(err as Error).message}`, { cause: err });
@@ -83,18 +84,18 @@ export class Metadata {
       const { write, result } = await fn(doc);
       // Atomic but not fsynced: snapshot trees are synced before they are recorded, and a record lost
       // to a power loss only leaves a directory that open() removes (the layer is unpacked again).
-      if (write) await writeFileAtomic(this.path, `${JSON.stringify(doc, null, 1)}\n`, { durable: false });
+      if (write) replaceFileSync(this.path, `${JSON.stringify(doc, null, 1)}\n`);
       return result;
     });
   }
 
   /** Runs fn holding the lock (the kernel drops it if this process dies). */
   async locked<T>(fn: () => Promise<T>): Promise<T> {
-    const handle = await open(this.lockPath, 'a', 0o600);
+    const fd = openSync(this.lockPath, 'a', 0o600);
     try {
       const deadline = Date.now() + LOCK_TIMEOUT_MS;
       // Polling: a blocking flock would stall Node's event loop.
-      for (let delay = 1; !tryFlock(handle.fd); delay = Math.min(delay * 2, 50)) {
+      for (let delay = 1; !tryFlock(fd); delay = Math.min(delay * 2, 50)) {
         if (Date.now() > deadline) {
           throw new LadeError(ErrorCode.SnapshotLocked, 'the snapshotter is busy: another lade process has held its lock for a minute', {
             hint: `Wait for the other lade command to finish (the lock is ${this.lockPath}).`,
@@ -104,7 +105,7 @@ export class Metadata {
       }
       return await fn();
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 }

@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, rm, rmdir, unlink } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { open, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSysError, tryFlock, umount, UmountFlag } from '../sys/index.js';
 
@@ -21,20 +22,22 @@ export interface OwnedDir {
 
 /** Creates `<parent>/<random>` owned by this process. */
 export async function createOwnedDir(parent: string, recursiveRemove = true): Promise<OwnedDir> {
-  await mkdir(parent, { recursive: true });
+  // Synchronous calls: a build makes and removes several of these per step, and each trip through
+  // Node's thread pool costs more than the syscall.
+  mkdirSync(parent, { recursive: true });
   const name = randomBytes(8).toString('hex');
   const lockPath = join(parent, name + LOCK_SUFFIX);
-  const handle: FileHandle = await open(lockPath, 'wx', 0o600);
-  if (!tryFlock(handle.fd)) {
-    await handle.close();
+  const fd = openSync(lockPath, 'wx', 0o600);
+  if (!tryFlock(fd)) {
+    closeSync(fd);
     throw new Error(`cannot lock the fresh file ${lockPath}`);
   }
   const path = join(parent, name);
   try {
-    await mkdir(path, { mode: 0o700 });
+    mkdirSync(path, { mode: 0o700 });
   } catch (err) {
-    await handle.close();
-    await unlink(lockPath).catch(() => undefined);
+    closeSync(fd);
+    ignoreErrors(() => unlinkSync(lockPath));
     throw err;
   }
   let released = false;
@@ -45,22 +48,25 @@ export async function createOwnedDir(parent: string, recursiveRemove = true): Pr
       released = true;
       try {
         if (options.keepContent !== true) {
-          if (recursiveRemove) await rm(path, { recursive: true, force: true });
-          else await rmdir(path).catch(() => undefined);
+          if (recursiveRemove) rmSync(path, { recursive: true, force: true });
+          else ignoreErrors(() => rmdirSync(path));
         }
-        await unlink(lockPath).catch(() => undefined);
+        ignoreErrors(() => unlinkSync(lockPath));
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     },
   };
 }
 
-/**
- * Removes the directories under `parent` whose owner is gone. `mountPoints`: they may still be
- * mounted (their owner died before unmounting), so they are detached and removed with rmdir
- * only: a recursive removal through a live mount would delete the snapshot behind it.
- */
+function ignoreErrors(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Gone already, or not ours to remove.
+  }
+}
+
 export async function cleanOwnedDirs(parent: string, mountPoints = false): Promise<number> {
   let names: string[];
   try {
