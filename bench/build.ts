@@ -84,10 +84,6 @@ function largeProject(): string {
   return dir;
 }
 
-function measure(builder: Builder, runs: number, fn: (b: Builder, i: number) => number): number {
-  return median(Array.from({ length: runs }, (_, i) => fn(builder, i)));
-}
-
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 3) || 3;
   rmSync(work, { recursive: true, force: true });
@@ -107,7 +103,13 @@ async function main(): Promise<void> {
     const rows: [string, Record<string, number>][] = [];
     const scenario = (label: string, fn: (b: Builder, i: number) => number) => {
       const row: Record<string, number> = {};
-      for (const b of builders) row[b.name] = measure(b, runs, fn);
+      for (const b of builders) {
+        // Each builder's runs start on a quiet machine: the other's writes flushed and its daemon
+        // settled (Docker's keeps working for a moment after a build).
+        execFileSync('sync');
+        spawnSync('sleep', ['1']);
+        row[b.name] = median(Array.from({ length: runs }, (_, i) => fn(b, i)));
+      }
       rows.push([label, row]);
       const ratio = row['docker'] === undefined ? '' : `  ratio ${(row['lade']! / row['docker']).toFixed(2)}`;
       console.log(`${label.padEnd(34)} ${builders.map((b) => `${b.name} ${row[b.name]!.toFixed(0).padStart(6)} ms`).join('  ')}${ratio}`);
