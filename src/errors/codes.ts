@@ -109,6 +109,14 @@ export const ErrorCode = {
   BuildUserNotFound: 'BUILD_USER_NOT_FOUND',
   /** A build feature lade does not have yet, or not on this platform. */
   BuildUnsupported: 'BUILD_UNSUPPORTED',
+  /** A registry could not be reached or its connection failed (DNS, refused, TLS, reset) after retries. */
+  RegistryUnreachable: 'REGISTRY_UNREACHABLE',
+  /** A registry refused the credentials, or wants some and none are stored (`lade login`). */
+  RegistryAuth: 'REGISTRY_AUTH',
+  /** A registry has no such repository, tag or manifest. */
+  RegistryNotFound: 'REGISTRY_NOT_FOUND',
+  /** A registry answered with an error or with something that breaks the distribution protocol. */
+  RegistryError: 'REGISTRY_ERROR',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

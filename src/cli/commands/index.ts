@@ -4,6 +4,7 @@ import { containerCommand, containerTopLevel, inspectAnyCommand } from './contai
 import { debugCommand } from './debug.js';
 import { imageCommand, imageTopLevel } from './image/index.js';
 import { infoCommand } from './info.js';
+import { loginCommand, logoutCommand, pullCommand, pushCommand } from './registry/index.js';
 
 /**
  * Command names are ASCII, so code-unit order is Docker's order; localeCompare would load ICU's
@@ -14,4 +15,4 @@ function byCodeUnits(a: string, b: string): number {
 }
 
 /** Every command, in the order `lade --help` lists them. */
-export const commands: readonly CommandSpec[] = [buildCommand, builderCommand, containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand].sort((a, b) => byCodeUnits(a.name, b.name));
+export const commands: readonly CommandSpec[] = [buildCommand, builderCommand, containerCommand, ...containerTopLevel, debugCommand, imageCommand, ...imageTopLevel, infoCommand, inspectAnyCommand, loginCommand, logoutCommand, pullCommand, pushCommand].sort((a, b) => byCodeUnits(a.name, b.name));

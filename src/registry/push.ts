@@ -1,0 +1,110 @@
+/**
+ * `lade push`: an image's layers and config to a repository, each only when the registry lacks
+ * it (HEAD first), uploaded in one PUT of an upload session; then the manifest under the tag. A
+ * layer a build made is stored as its snapshot and is read (made, and checked against its digest)
+ * as it is sent.
+ */
+import { Readable } from 'node:stream';
+import type { Digest } from '../content/index.js';
+import { ErrorCode, LadeError } from '../errors/index.js';
+import { tagName, type Descriptor, type ImageStore } from '../image/index.js';
+import { parseImageReference, type ImageReference } from '../reference/index.js';
+import { discard } from './http.js';
+import { responseError, type RegistrySession } from './session.js';
+
+export interface PushEvent {
+  kind: 'exists' | 'pushing' | 'pushed';
+  digest: string;
+  size: number;
+}
+
+export interface PushResult {
+  tag: string;
+  digest: Digest;
+  size: number;
+  uploaded: number;
+  present: number;
+}
+
+const PARALLEL_BLOBS = 4;
+
+async function blobExists(session: RegistrySession, ref: ImageReference, d: Descriptor, scopes: string[]): Promise<boolean> {
+  const response = await session.request({ method: 'HEAD', path: `/v2/${ref.path}/blobs/${d.digest}`, scopes });
+  discard(response);
+  if (response.status === 200) return true;
+  if (response.status === 404) return false;
+  throw await responseError(response, `cannot check for ${d.digest} in ${ref.domain}/${ref.path}`, ref.domain);
+}
+
+async function upload(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, scopes: string[]): Promise<void> {
+  const started = await session.request({ method: 'POST', path: `/v2/${ref.path}/blobs/uploads/`, scopes });
+  if (started.status !== 202 && started.status !== 201) throw await responseError(started, `cannot start an upload to ${ref.domain}/${ref.path}`, ref.domain);
+  discard(started);
+  const location = started.headers.location;
+  if (location === undefined) throw new LadeError(ErrorCode.RegistryError, `${ref.domain} opened an upload without a Location`);
+  const url = new URL(location, started.url);
+  url.searchParams.set('digest', d.digest);
+  // Made afresh for a retry after a 401; the store checks the bytes against the digest as they go.
+  const body = (): Readable =>
+    Readable.from(
+      (async function* () {
+        yield* await store.content.openRead(d.digest as Digest);
+      })(),
+      { objectMode: false },
+    );
+  const done = await session.request({ method: 'PUT', path: url, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(d.size) }, body, scopes });
+  if (done.status !== 201) throw await responseError(done, `cannot upload ${d.digest} to ${ref.domain}/${ref.path}`, ref.domain);
+  discard(done);
+}
+
+export async function pushImage(store: ImageStore, session: RegistrySession, name: string, onProgress?: (e: PushEvent) => void): Promise<PushResult> {
+  const ref = parseImageReference(name);
+  if (ref.digest !== undefined) throw new LadeError(ErrorCode.Usage, `cannot push a digest reference: ${name}`, { hint: 'Tag the image (`lade tag`) and push the tag.' });
+  const image = await store.load(await store.find(tagName(name)));
+  const scopes = [`repository:${ref.path}:pull,push`];
+  const blobs = [...image.manifest.layers, image.manifest.config];
+  let present = 0;
+  let next = 0;
+  let failed: unknown;
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_BLOBS, blobs.length) }, async () => {
+      while (failed === undefined && next < blobs.length) {
+        const d = blobs[next++]!;
+        try {
+          if (await blobExists(session, ref, d, scopes)) {
+            present++;
+            onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
+            continue;
+          }
+          onProgress?.({ kind: 'pushing', digest: d.digest, size: d.size });
+          await upload(session, store, ref, d, scopes);
+          onProgress?.({ kind: 'pushed', digest: d.digest, size: d.size });
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    }),
+  );
+  if (failed !== undefined) throw failed;
+  // The manifest last: registries check that everything it names is there.
+  const manifest = image.record.manifest;
+  const bytes = await store.content.readBytes(manifest.digest as Digest);
+  const tag = ref.tag ?? 'latest';
+  const put = await session.request({ method: 'PUT', path: `/v2/${ref.path}/manifests/${tag}`, headers: { 'Content-Type': manifest.mediaType }, body: bytes, scopes });
+  if (put.status !== 201) throw await responseError(put, `cannot push the manifest of ${name}`, ref.domain);
+  discard(put);
+  const { record } = image;
+  await store.add(
+    {
+      target: manifest,
+      manifest,
+      id: record.id,
+      size: record.size,
+      ...(record.created === undefined ? {} : { created: record.created }),
+      ...(record.layerSizes === undefined ? {} : { layerSizes: record.layerSizes }),
+      repoDigests: [`${ref.domain}/${ref.path}@${manifest.digest}`],
+    },
+    [],
+  );
+  return { tag, digest: manifest.digest as Digest, size: bytes.length, uploaded: blobs.length - present, present };
+}
