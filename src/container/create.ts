@@ -21,6 +21,8 @@ export interface CreateRequest {
   readonly stopTimeout?: number;
   /** Whether the container's output goes to a waiting `run` (not `-d`). */
   readonly attached: boolean;
+  /** Brings an image that is not in the store from its registry (`run` and `create` do, as Docker's). */
+  readonly pull?: (ref: string) => Promise<void>;
 }
 
 export const SNAPSHOT_PREFIX = 'container-';
@@ -76,19 +78,21 @@ export async function removeSnapshots(snapshotter: Snapshotter, id: string): Pro
   }
 }
 
-async function findImage(rt: Runtime, ref: string): Promise<LoadedImage> {
+async function findImage(rt: Runtime, ref: string, pull?: (ref: string) => Promise<void>): Promise<LoadedImage> {
   const images = await rt.images();
   try {
     return await images.load(await images.find(ref));
   } catch (err) {
-    if (isLadeError(err) && err.code === ErrorCode.ImageNotFound) {
+    if (!isLadeError(err) || err.code !== ErrorCode.ImageNotFound) throw err;
+    if (pull === undefined) {
       throw new LadeError(ErrorCode.ImageNotFound, `Unable to find image '${ref}' locally`, {
-        hint: 'lade cannot pull images yet: bring it in with `lade load` or `lade import`, then run it again.',
+        hint: `Pull it (\`lade pull ${ref}\`) or load it (\`lade load -i IMAGE.tar\`), then run it again.`,
         cause: err,
       });
     }
-    throw err;
   }
+  await pull(ref);
+  return await images.load(await images.find(ref));
 }
 
 function hostFile(path: string): string | undefined {
@@ -100,7 +104,7 @@ function hostFile(path: string): string | undefined {
 }
 
 export async function createContainer(rt: Runtime, request: CreateRequest): Promise<ContainerEntry> {
-  const image = await findImage(rt, request.imageRef);
+  const image = await findImage(rt, request.imageRef, request.pull);
   const snapshotter = await rt.snapshotter();
   const parent = await unpackImage(snapshotter, await rt.images(), image);
   const id = newContainerId();

@@ -18,4 +18,8 @@ export interface BuildDeps {
   context(): Promise<ContextScan>;
   /** Host files bound over /etc/hosts and /etc/resolv.conf in RUN steps. */
   etcFiles(): Promise<{ hosts: string; resolvConf: string }>;
+  /** Brings an image from its registry into the store; absent, a missing base image is an error. */
+  pull?(ref: string): Promise<void>;
+  /** `--pull`: every base image is pulled again before it is used. */
+  forcePull?: boolean;
 }

@@ -15,18 +15,41 @@ function familiar(ref: string): string {
   return ref.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
 }
 
+/** One pull per image and build, however many stages and steps ask for it. */
+const pulls = new WeakMap<BuildDeps, Map<string, Promise<void>>>();
+
+function pullOnce(deps: BuildDeps, ref: string): Promise<void> {
+  let mine = pulls.get(deps);
+  if (mine === undefined) pulls.set(deps, (mine = new Map()));
+  let pulling = mine.get(ref);
+  if (pulling === undefined) {
+    pulling = deps.pull!(ref).catch((err: unknown) => {
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new LadeError(isLadeError(err) ? err.code : ErrorCode.RegistryError, `${familiar(ref)}: pulling the base image failed: ${detail}`, {
+        hint: isLadeError(err) && err.hint !== undefined ? err.hint : `Check the name, or put the image in the store first (\`lade load -i IMAGE.tar\`).`,
+        cause: err,
+      });
+    });
+    mine.set(ref, pulling);
+  }
+  return pulling;
+}
+
 export async function loadBaseImage(deps: BuildDeps, ref: string): Promise<LoadedImage> {
+  if (deps.forcePull === true && deps.pull !== undefined) await pullOnce(deps, ref);
   try {
     return await deps.images.load(await deps.images.find(ref));
   } catch (err) {
-    if (isLadeError(err) && err.code === ErrorCode.ImageNotFound) {
-      throw new LadeError(ErrorCode.ImageNotFound, `${familiar(ref)}: image not found in the local store, and lade cannot pull from registries yet`, {
-        hint: `Put the image in the store first (\`lade load -i IMAGE.tar\` or \`lade import ROOTFS.tar ${familiar(ref)}\`), then build again.`,
+    if (!isLadeError(err) || err.code !== ErrorCode.ImageNotFound) throw err;
+    if (deps.pull === undefined) {
+      throw new LadeError(ErrorCode.ImageNotFound, `${familiar(ref)}: image not found in the local store`, {
+        hint: `Pull it (\`lade pull ${familiar(ref)}\`) or load it (\`lade load -i IMAGE.tar\`), then build again.`,
         cause: err,
       });
     }
-    throw err;
   }
+  await pullOnce(deps, ref);
+  return await deps.images.load(await deps.images.find(ref));
 }
 
 export async function imageKey(deps: BuildDeps, op: ImageOp): Promise<string> {

@@ -13,6 +13,8 @@ import {
   type BaseImage,
 } from '../../../frontend/index.js';
 import { openImageStore, tagName } from '../../../image/index.js';
+import { parseImageReference } from '../../../reference/index.js';
+import { closeConnections, openSession, pullImage } from '../../../registry/index.js';
 import { openSnapshotter } from '../../../snapshotter/index.js';
 import { failedVertexOf, openCacheIndex, solve } from '../../../solver/index.js';
 import { createBuildAdapter, exportImage, loadBaseImage, removeAbandoned, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
@@ -84,11 +86,6 @@ export const buildCommand: LeafCommand = {
     if (typeof platform === 'string' && platform !== '' && !/^linux\/(amd64|x86_64)$/.test(platform)) {
       throw new LadeError(ErrorCode.BuildUnsupported, `unsupported platform ${JSON.stringify(platform)}: lade builds linux/amd64 images`);
     }
-    if (options['pull'] === true) {
-      throw new LadeError(ErrorCode.BuildUnsupported, '--pull needs a registry, and lade cannot pull images yet', {
-        hint: 'Build without --pull: base images are taken from the local store.',
-      });
-    }
     const maxRaw = options['max-parallelism'];
     const maxParallelism = maxRaw === undefined ? availableParallelism() : Number(maxRaw);
     if (!Number.isInteger(maxParallelism) || maxParallelism < 1) {
@@ -137,6 +134,13 @@ export const buildCommand: LeafCommand = {
               return { hosts, resolvConf };
             })());
         })(),
+        // A base image not in the store is pulled, as BuildKit resolves it; --pull pulls them all.
+        pull: (ref) =>
+          progress.internal(`[internal] load metadata for ${ref}`, async () => {
+            const name = parseImageReference(ref);
+            await pullImage(images, openSession(name.domain), ref);
+          }),
+        forcePull: options['pull'] === true,
       };
 
       await progress.internal(`[internal] load build definition from ${inputs.dockerfileName}`, async () => {
@@ -209,6 +213,7 @@ export const buildCommand: LeafCommand = {
       return 0;
     } finally {
       progress.stop();
+      closeConnections();
       await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
     }
   },

@@ -3,6 +3,7 @@ import { createContainer, exitCodeFor, removeContainer, startContainer } from '.
 import { ErrorCode, LadeError, isLadeError } from '../../../errors/index.js';
 import type { LeafCommand } from '../../command-spec.js';
 import { renderError } from '../../render-error.js';
+import { pullMissing } from '../registry/index.js';
 import { SignalProxy, attachAndWait } from './attach.js';
 import { runtime } from './common.js';
 import { CREATE_OPTIONS, createRequest } from './run-flags.js';
@@ -17,7 +18,7 @@ export const createCommand: LeafCommand = {
   options: CREATE_OPTIONS,
   async run(ctx, args, options) {
     const rt = await runtime(ctx);
-    const entry = await createContainer(rt, createRequest(args, options, true));
+    const entry = await createContainer(rt, { ...createRequest(args, options, true), pull: (ref) => pullMissing(ctx.global.root, ref, (t) => ctx.out.stderr(t)) });
     ctx.out.stdout(`${entry.record.id}\n`);
     return 0;
   },
@@ -38,7 +39,7 @@ export const runCommand: LeafCommand = {
     // Docker's statuses for failures before the command runs: 125 for lade's own errors.
     let entry;
     try {
-      entry = await createContainer(rt, createRequest(args, options, !detach));
+      entry = await createContainer(rt, { ...createRequest(args, options, !detach), pull: (ref) => pullMissing(ctx.global.root, ref, (t) => ctx.out.stderr(t)) });
     } catch (err) {
       if (!isLadeError(err)) throw err;
       ctx.out.stderr(renderError(err, ctx.global.debug).text);

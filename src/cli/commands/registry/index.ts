@@ -1,2 +1,2 @@
-export { pullCommand, pushCommand } from './pull-push.js';
+export { pullCommand, pullMissing, pushCommand } from './pull-push.js';
 export { loginCommand, logoutCommand } from './login.js';

@@ -9,6 +9,25 @@ function short(digest: string | undefined): string {
   return (digest ?? '').replace(/^sha256:/, '').slice(0, 12);
 }
 
+/**
+ * What `lade run` and `lade create` do with an image the store lacks, as Docker's: say so on
+ * stderr, pull it (the pull's lines on stderr too), then go on.
+ */
+export async function pullMissing(root: string, name: string, write: (text: string) => void): Promise<void> {
+  const ref = parseImageReference(name);
+  write(`Unable to find image '${ref.digest === undefined ? displayName(tagName(name)) : name}' locally\n`);
+  const store = await openImageStore(root);
+  try {
+    const result = await pullImage(store, openSession(ref.domain), name, (e) => {
+      if (e.kind === 'exists') write(`${short(e.digest)}: Already exists\n`);
+      else if (e.kind === 'done') write(`${short(e.digest)}: Pull complete\n`);
+    });
+    write(`Digest: ${result.digest}\nStatus: Downloaded newer image for ${result.name === undefined ? name : displayName(result.name)}\n`);
+  } finally {
+    closeConnections();
+  }
+}
+
 export const pullCommand: LeafCommand = {
   kind: 'leaf',
   name: 'pull',
