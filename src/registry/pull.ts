@@ -22,6 +22,7 @@ import {
   type ImageStore,
 } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
+import { downloadBlob } from './blob-download.js';
 import { readBody } from './http.js';
 import { responseError, type RegistrySession } from './session.js';
 
@@ -82,19 +83,10 @@ async function fetchManifest(session: RegistrySession, ref: ImageReference, refe
 
 /** One blob into the content store, checked against its digest and size while it is written. */
 async function fetchBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, onProgress?: (e: PullEvent) => void): Promise<void> {
-  const response = await session.request({ method: 'GET', path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`] });
-  if (response.status !== 200) throw await responseError(response, `cannot download ${d.digest} from ${ref.domain}/${ref.path}`, ref.domain);
-  const body = response.body;
-  async function* counted(): AsyncGenerator<Buffer> {
-    let received = 0;
-    for await (const chunk of body) {
-      received += (chunk as Buffer).length;
-      onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received });
-      yield chunk as Buffer;
-    }
-  }
+  const source = { session, path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`], where: `${ref.domain}/${ref.path}` };
+  const bytes = downloadBlob(source, d, (received) => onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received }));
   try {
-    await store.content.write(counted(), { digest: d.digest as Digest, size: d.size });
+    await store.content.write(bytes, { digest: d.digest as Digest, size: d.size });
   } catch (err) {
     if (err instanceof LadeError && (err.code === ErrorCode.DigestMismatch || err.code === ErrorCode.SizeMismatch)) {
       throw new LadeError(err.code, `${d.digest} downloaded from ${ref.domain}/${ref.path} is not what the manifest names: ${err.message}`, { hint: 'Nothing of it was kept; pull again.' });

@@ -1,0 +1,125 @@
+// Downloads through a proxy that misbehaves between lade and a real registry: a connection cut
+// half-way through a layer is resumed where it stopped (Range), and bytes altered on the way are
+// refused with nothing kept.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test, { type TestContext } from 'node:test';
+import { baseStore } from '../build/fixture-cases.js';
+import { repoRoot } from '../helpers/paths.js';
+import { startRegistry } from '../helpers/registry.js';
+
+type Tamper = 'cut' | 'corrupt' | undefined;
+
+interface Proxy {
+  host: string;
+  /** Blob requests seen: path and Range header. */
+  requests: Array<{ path: string; range: string | undefined }>;
+}
+
+/** A forwarding proxy; `tamper` decides, per blob GET, whether to cut or alter its body. */
+async function startProxy(t: TestContext, target: string, tamper: (path: string, nth: number) => Tamper): Promise<Proxy> {
+  const requests: Proxy['requests'] = [];
+  const seen = new Map<string, number>();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url ?? '/';
+    const blob = req.method === 'GET' && /\/blobs\/sha256:/.test(path);
+    const nth = blob ? (seen.get(path) ?? 0) + 1 : 0;
+    if (blob) {
+      seen.set(path, nth);
+      requests.push({ path, range: req.headers.range });
+    }
+    const how = blob ? tamper(path, nth) : undefined;
+    const upstream = request(new URL(path, target), { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      if (how === undefined) {
+        up.pipe(res);
+        return;
+      }
+      const total = Number(up.headers['content-length'] ?? 0);
+      let sent = 0;
+      up.on('data', (chunk: Buffer) => {
+        if (how === 'cut' && sent + chunk.length > total / 2) {
+          res.write(chunk.subarray(0, Math.max(0, Math.floor(total / 2) - sent)));
+          res.socket?.destroy();
+          up.destroy();
+          return;
+        }
+        if (how === 'corrupt' && sent <= total / 2 && total / 2 < sent + chunk.length) {
+          const copy = Buffer.from(chunk);
+          const at = Math.floor(total / 2) - sent;
+          copy[at] = copy[at]! ^ 0x01;
+          chunk = copy;
+        }
+        sent += chunk.length;
+        res.write(chunk);
+      });
+      up.on('end', () => res.end());
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  server.closeAllConnections?.();
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+function lade(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(repoRoot, 'bin', 'lade'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function pushedBase(t: TestContext): Promise<{ registry: string; url: string; layer: string }> {
+  const registry = await startRegistry(t);
+  const base = baseStore();
+  t.after(() => rmSync(join(base.root, '..'), { recursive: true, force: true }));
+  const name = `${registry.host}/test/base:v1`;
+  assert.equal(base.run(['tag', 'lade-fixture/base:1', name]).status, 0);
+  const pushed = await lade(['--root', base.root, 'push', name]);
+  assert.equal(pushed.status, 0, pushed.stderr);
+  const inspected = base.run(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', name]);
+  return { registry: registry.host, url: registry.url, layer: (JSON.parse(inspected.stdout) as string[])[0]! };
+}
+
+function emptyRoot(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lade-proxy-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'root');
+}
+
+test('a layer download cut half-way is resumed from where it stopped, and the image is whole', async (t) => {
+  const { url, layer } = await pushedBase(t);
+  const proxy = await startProxy(t, url, (path, nth) => (path.endsWith(layer) && nth === 1 ? 'cut' : undefined));
+  const root = emptyRoot(t);
+  const pulled = await lade(['--root', root, 'pull', `${proxy.host}/test/base:v1`]);
+  assert.equal(pulled.status, 0, pulled.stderr);
+  const tries = proxy.requests.filter((r) => r.path.endsWith(layer));
+  assert.equal(tries.length, 2, JSON.stringify(proxy.requests));
+  assert.equal(tries[0]!.range, undefined);
+  assert.match(tries[1]!.range ?? '', /^bytes=[1-9]\d*-$/, 'the second request resumes, not restarts');
+  const ran = await lade(['--root', root, 'run', '--rm', `${proxy.host}/test/base:v1`, 'true']);
+  assert.equal(ran.status, 0, ran.stderr);
+});
+
+test('bytes altered on the way are refused, and nothing of the image is kept', async (t) => {
+  const { url, layer } = await pushedBase(t);
+  const proxy = await startProxy(t, url, (path) => (path.endsWith(layer) ? 'corrupt' : undefined));
+  const root = emptyRoot(t);
+  const pulled = await lade(['--root', root, 'pull', `${proxy.host}/test/base:v1`]);
+  assert.equal(pulled.status, 1);
+  assert.match(pulled.stderr, new RegExp(`${layer} downloaded from .* is not what the manifest names`));
+  const images = await lade(['--root', root, 'images', '-q']);
+  assert.equal(images.stdout, '');
+});
