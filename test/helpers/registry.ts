@@ -19,7 +19,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
@@ -68,6 +68,21 @@ export interface RegistryOptions {
   tls?: boolean;
   /** the registry's log level; warn by default (token rejections are only logged at info) */
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * The IPv4 address to listen on (and, with tls, the certificate's subjectAltName); 127.0.0.1
+   * by default. Clients treat loopback registries as insecure, as Docker does, so a test of
+   * certificate checks needs another of the machine's addresses (see nonLoopbackAddress).
+   */
+  address?: string;
+}
+
+/** One of this machine's IPv4 addresses outside 127.0.0.0/8, for TLS tests. */
+export function nonLoopbackAddress(): string {
+  const found = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+  if (found === undefined) throw new Error('this machine has no IPv4 address outside 127.0.0.0/8, which the TLS registry test needs');
+  return found.address;
 }
 
 const SERVICE = 'lade-test-registry';
@@ -99,6 +114,7 @@ function installExitHook(): void {
 export async function startRegistry(t: TestContext, options: RegistryOptions = {}): Promise<TestRegistry> {
   const auth = options.auth ?? 'none';
   const tls = options.tls ?? false;
+  const address = options.address ?? '127.0.0.1';
   installExitHook();
   const dir = await mkdtemp(join(tmpdir(), 'lade-registry-'));
   const dataDir = join(dir, 'data');
@@ -138,7 +154,7 @@ export async function startRegistry(t: TestContext, options: RegistryOptions = {
 
     let ca: Buffer | undefined;
     if (tls) {
-      const certs = await makeServerCert(dir);
+      const certs = await makeServerCert(dir, address);
       http['tls'] = { certificate: certs.certFile, key: certs.keyFile };
       registry.caFile = certs.caFile;
       ca = await readFile(certs.caFile);
@@ -173,16 +189,16 @@ export async function startRegistry(t: TestContext, options: RegistryOptions = {
     const configFile = join(dir, 'config.yml');
     let lastFailure = '';
     for (let attempt = 1; child === undefined; attempt++) {
-      const port = await freePort();
-      http['addr'] = `127.0.0.1:${port}`;
+      const port = await freePort(address);
+      http['addr'] = `${address}:${port}`;
       // JSON is YAML (a flow mapping), and JSON.stringify quotes paths whatever TMPDIR holds.
       await writeFile(configFile, JSON.stringify(config, null, 2) + '\n');
       const scheme = tls ? 'https' : 'http';
-      const started = await launch(configFile, logFile, dir, `${scheme}://127.0.0.1:${port}/v2/`, ca);
+      const started = await launch(configFile, logFile, dir, `${scheme}://${address}:${port}/v2/`, ca);
       if (started.child !== undefined) {
         child = started.child;
-        registry.host = `127.0.0.1:${port}`;
-        registry.url = `${scheme}://127.0.0.1:${port}`;
+        registry.host = `${address}:${port}`;
+        registry.url = `${scheme}://${address}:${port}`;
         registry.pid = child.pid!;
         break;
       }
@@ -293,9 +309,9 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const server = createNetServer();
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -329,7 +345,7 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
+subjectAltName = IP:__SAN_IP__
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 [signer_ext]
@@ -341,15 +357,16 @@ subjectKeyIdentifier = hash
 /** P-256 keys: generated in microseconds, where RSA takes tens to hundreds of milliseconds. */
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-async function opensslConfig(dir: string): Promise<string> {
-  const file = join(dir, 'openssl.cnf');
-  if (!existsSync(file)) await writeFile(file, OPENSSL_CONFIG);
+/** The config, its server certificates for IP `address`. */
+async function opensslConfig(dir: string, address = '127.0.0.1'): Promise<string> {
+  const file = join(dir, `openssl-${address}.cnf`);
+  if (!existsSync(file)) await writeFile(file, OPENSSL_CONFIG.replace('__SAN_IP__', address));
   return file;
 }
 
-/** A CA and a server certificate for IP 127.0.0.1 signed by it. */
-async function makeServerCert(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
-  const cnf = await opensslConfig(dir);
+/** A CA and a server certificate for IP `address` signed by it. */
+async function makeServerCert(dir: string, address: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const cnf = await opensslConfig(dir, address);
   const tlsDir = join(dir, 'tls');
   await mkdir(tlsDir);
   const caFile = join(tlsDir, 'ca.pem');
@@ -360,7 +377,7 @@ async function makeServerCert(dir: string): Promise<{ caFile: string; certFile: 
   await run('openssl', ['req', ...common, '-keyout', caKey, '-out', caFile, '-subj', '/CN=lade test CA', '-extensions', 'ca_ext'], dir);
   await run(
     'openssl',
-    ['req', ...common, '-CA', caFile, '-CAkey', caKey, '-keyout', keyFile, '-out', certFile, '-subj', '/CN=127.0.0.1', '-extensions', 'server_ext'],
+    ['req', ...common, '-CA', caFile, '-CAkey', caKey, '-keyout', keyFile, '-out', certFile, '-subj', `/CN=${address}`, '-extensions', 'server_ext'],
     dir,
   );
   return { caFile, certFile, keyFile };
