@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startDocker, type Docker } from './docker.js';
+import { writeLargeProject } from './projects.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const lade = join(repo, 'bin', 'lade');
@@ -69,19 +70,7 @@ function smallProject(): string {
 }
 
 function largeProject(): string {
-  const dir = join(work, 'large');
-  rmSync(dir, { recursive: true, force: true });
-  const block = Buffer.alloc(24_000);
-  for (let d = 0; d < 100; d++) {
-    mkdirSync(join(dir, `d${d}`), { recursive: true });
-    for (let f = 0; f < 100; f++) {
-      block.writeUInt32LE(d * 100 + f, 0);
-      for (let i = 4; i < block.length; i += 4) block.writeUInt32LE((i * 2654435761 + d * 7 + f) >>> 0, i);
-      writeFileSync(join(dir, `d${d}`, `f${f}.bin`), f === 0 && d === 0 ? Buffer.alloc(4096, 1) : block);
-    }
-  }
-  writeFileSync(join(dir, 'Dockerfile'), ['FROM lade-fixture/base:1', 'COPY . /app', 'RUN find /app -type f | wc -l > /count', ''].join('\n'));
-  return dir;
+  return writeLargeProject(join(work, 'large'));
 }
 
 async function main(): Promise<void> {

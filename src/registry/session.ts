@@ -25,12 +25,16 @@ export interface SessionRequest {
 const RETRIES = [250, 1000, 3000];
 
 const CERTIFICATE_ERRORS = /CERT|SIGNATURE|SELF_SIGNED|ALTNAME|ISSUER/;
+/** DNS answers that a retry a second later will not change. */
+const NAME_ERRORS = ['ENOTFOUND', 'EAI_NONAME'];
 
 function unreachable(endpoint: Endpoint, err: unknown): LadeError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const hint = CERTIFICATE_ERRORS.test(code)
     ? `The registry's certificate is not trusted: put its CA in /etc/docker/certs.d/${endpoint.name}/ca.crt (as for Docker) or in LADE_EXTRA_CA_CERTS, or name the registry in LADE_INSECURE_REGISTRIES to skip the check.`
-    : endpoint.insecure
+    : NAME_ERRORS.includes(code)
+      ? 'The registry\'s name does not resolve: check the image name and this machine\'s network, or bring the image in without a registry (`lade load -i IMAGE.tar`).'
+      : endpoint.insecure
       ? 'Check that it is running and listening there.'
       : 'Check the name and the network; a registry served over plain HTTP must be named in LADE_INSECURE_REGISTRIES.';
   return new LadeError(ErrorCode.RegistryUnreachable, `cannot reach the registry ${endpoint.name}: ${(err as Error).message}`, { cause: err, hint });
@@ -125,7 +129,8 @@ export class RegistrySession {
         return response;
       } catch (err) {
         // A certificate is not going to be trusted a second later.
-        if (!retryable || i >= RETRIES.length || CERTIFICATE_ERRORS.test((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!retryable || i >= RETRIES.length || CERTIFICATE_ERRORS.test(code) || NAME_ERRORS.includes(code)) throw err;
         await new Promise((r) => setTimeout(r, RETRIES[i]));
       }
     }

@@ -2,6 +2,7 @@
 import { displayName, openImageStore, tagName } from '../../../image/index.js';
 import { closeConnections, openSession, pullImage, pushImage } from '../../../registry/index.js';
 import { parseImageReference } from '../../../reference/index.js';
+import { openSnapshotter, unpackImage } from '../../../snapshotter/index.js';
 import type { LeafCommand } from '../../command-spec.js';
 import { insecureRegistries } from './options.js';
 
@@ -50,6 +51,9 @@ export const pullCommand: LeafCommand = {
       if (e.kind === 'exists') ctx.out.stdout(`${short(e.digest)}: Already exists\n`);
       else if (e.kind === 'done') ctx.out.stdout(`${short(e.digest)}: Pull complete\n`);
     }).finally(closeConnections);
+    // Unpacked now, as Docker's pull leaves an image ready to run.
+    const image = await store.load(await store.find(result.name ?? `${ref.domain}/${ref.path}@${result.digest}`));
+    await unpackImage(await openSnapshotter(ctx.global.root), store, image);
     const shown = ref.digest === undefined ? displayName(tagName(name)) : displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '') + `@${ref.digest}`;
     if (quiet) ctx.out.stdout(`${shown}\n`);
     else {
