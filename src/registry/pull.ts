@@ -23,6 +23,7 @@ import {
 } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import { downloadBlob } from './blob-download.js';
+import { eachLimited } from './parallel.js';
 import { readBody } from './http.js';
 import { responseError, type RegistrySession } from './session.js';
 
@@ -93,24 +94,6 @@ async function fetchBlob(session: RegistrySession, store: ImageStore, ref: Image
     }
     throw err;
   }
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (failed === undefined && next < items.length) {
-        const item = items[next++]!;
-        try {
-          await fn(item);
-        } catch (err) {
-          failed ??= err;
-        }
-      }
-    }),
-  );
-  if (failed !== undefined) throw failed;
 }
 
 export async function pullImage(store: ImageStore, session: RegistrySession, reference: string, onProgress?: (e: PullEvent) => void): Promise<PullResult> {

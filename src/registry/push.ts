@@ -10,6 +10,7 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { tagName, type Descriptor, type ImageStore } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import { discard } from './http.js';
+import { eachLimited } from './parallel.js';
 import { responseError, type RegistrySession } from './session.js';
 
 export interface PushEvent {
@@ -64,28 +65,16 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
   const scopes = [`repository:${ref.path}:pull,push`];
   const blobs = [...image.manifest.layers, image.manifest.config];
   let present = 0;
-  let next = 0;
-  let failed: unknown;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_BLOBS, blobs.length) }, async () => {
-      while (failed === undefined && next < blobs.length) {
-        const d = blobs[next++]!;
-        try {
-          if (await blobExists(session, ref, d, scopes)) {
-            present++;
-            onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
-            continue;
-          }
-          onProgress?.({ kind: 'pushing', digest: d.digest, size: d.size });
-          await upload(session, store, ref, d, scopes);
-          onProgress?.({ kind: 'pushed', digest: d.digest, size: d.size });
-        } catch (err) {
-          failed ??= err;
-        }
-      }
-    }),
-  );
-  if (failed !== undefined) throw failed;
+  await eachLimited(blobs, PARALLEL_BLOBS, async (d) => {
+    if (await blobExists(session, ref, d, scopes)) {
+      present++;
+      onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
+      return;
+    }
+    onProgress?.({ kind: 'pushing', digest: d.digest, size: d.size });
+    await upload(session, store, ref, d, scopes);
+    onProgress?.({ kind: 'pushed', digest: d.digest, size: d.size });
+  });
   // The manifest last: registries check that everything it names is there.
   const manifest = image.record.manifest;
   const bytes = await store.content.readBytes(manifest.digest as Digest);

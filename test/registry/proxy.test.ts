@@ -2,7 +2,6 @@
 // half-way through a layer is resumed where it stopped (Range), and bytes altered on the way are
 // refused with nothing kept.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { baseStore } from '../build/fixture-cases.js';
-import { repoRoot } from '../helpers/paths.js';
+import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry } from '../helpers/registry.js';
 
 type Tamper = 'cut' | 'corrupt' | undefined;
@@ -69,16 +68,8 @@ async function startProxy(t: TestContext, target: string, tamper: (path: string,
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
 }
 
-function lade(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'lade'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function lade(args: string[]): Promise<Run> {
+  return ladeAsync(args);
 }
 
 async function pushedBase(t: TestContext): Promise<{ registry: string; url: string; layer: string }> {

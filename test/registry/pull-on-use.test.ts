@@ -1,20 +1,13 @@
 // Images pulled where Docker pulls them: a FROM whose image the store lacks, `build --pull`
 // refreshing a base image that changed in the registry, and `lade run` of an image not yet pulled.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { baseStore } from '../build/fixture-cases.js';
-import { repoRoot } from '../helpers/paths.js';
+import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry } from '../helpers/registry.js';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function scratch(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'lade-pull-on-use-'));
@@ -23,15 +16,7 @@ function scratch(t: TestContext): string {
 }
 
 function lade(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'lade'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return ladeAsync(args);
 }
 
 function ok(r: Run, what: string): Run {

@@ -3,20 +3,13 @@
 // corrupted in the registry's storage. Commands run asynchronously: the token server answers
 // from this process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { baseStore } from '../build/fixture-cases.js';
-import { repoRoot } from '../helpers/paths.js';
+import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function scratch(t: TestContext, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -24,18 +17,8 @@ function scratch(t: TestContext, prefix: string): string {
   return dir;
 }
 
-/** bin/lade as a child process, without blocking this process's event loop. */
 function lade(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot, 'bin', 'lade'), args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  return ladeAsync(args, { env, ...(input === undefined ? {} : { input }) });
 }
 
 function ok(r: Run, what: string): Run {

@@ -2,29 +2,17 @@
 // are insecure by Docker's rule, which would skip the check): refused until the CA is trusted,
 // through Docker's certs.d layout or LADE_EXTRA_CA_CERTS, or the registry is named insecure.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { baseStore } from '../build/fixture-cases.js';
-import { repoRoot } from '../helpers/paths.js';
+import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { nonLoopbackAddress, startRegistry } from '../helpers/registry.js';
 
-function lade(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const clean = { ...process.env };
-    delete clean['LADE_EXTRA_CA_CERTS'];
-    delete clean['NODE_EXTRA_CA_CERTS'];
-    delete clean['LADE_INSECURE_REGISTRIES'];
-    const child = spawn(join(repoRoot, 'bin', 'lade'), args, { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function lade(args: string[], env: Record<string, string>): Promise<Run> {
+  // Nothing of this machine's own CA or insecure settings may help or hinder.
+  return ladeAsync(args, { env: { LADE_EXTRA_CA_CERTS: undefined, NODE_EXTRA_CA_CERTS: undefined, LADE_INSECURE_REGISTRIES: undefined, ...env } });
 }
 
 test('TLS with a private CA: refused with a hint, then trusted through certs.d, LADE_EXTRA_CA_CERTS, or named insecure', async (t) => {

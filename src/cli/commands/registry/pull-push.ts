@@ -3,7 +3,7 @@ import { displayName, openImageStore, tagName } from '../../../image/index.js';
 import { closeConnections, openSession, pullImage, pushImage } from '../../../registry/index.js';
 import { parseImageReference } from '../../../reference/index.js';
 import { openSnapshotter, unpackImage } from '../../../snapshotter/index.js';
-import type { LeafCommand } from '../../command-spec.js';
+import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { insecureRegistries } from './options.js';
 
 function short(digest: string | undefined): string {
@@ -29,22 +29,33 @@ export async function pullMissing(root: string, name: string, write: (text: stri
   }
 }
 
+const TRANSFER_OPTIONS: LeafCommand['options'] = [
+  { long: 'quiet', short: 'q', description: 'Suppress verbose output' },
+  { long: 'insecure-registry', type: 'list', description: 'Reach this registry (HOST[:PORT]) over plain HTTP if it has no TLS' },
+];
+
+/** What pull and push start from: the name, the store and a session with its registry. */
+async function transfer(ctx: RunContext, args: readonly string[], options: OptionValues) {
+  const name = args[0]!;
+  const ref = parseImageReference(name);
+  return {
+    name,
+    ref,
+    quiet: options['quiet'] === true,
+    store: await openImageStore(ctx.global.root),
+    session: openSession(ref.domain, { insecure: insecureRegistries(options) }),
+  };
+}
+
 export const pullCommand: LeafCommand = {
   kind: 'leaf',
   name: 'pull',
   usage: '[OPTIONS] NAME[:TAG|@DIGEST]',
   summary: 'Download an image from a registry',
   args: { min: 1, max: 1 },
-  options: [
-    { long: 'quiet', short: 'q', description: 'Suppress verbose output' },
-    { long: 'insecure-registry', type: 'list', description: 'Reach this registry (HOST[:PORT]) over plain HTTP if it has no TLS' },
-  ],
+  options: TRANSFER_OPTIONS,
   async run(ctx, args, options) {
-    const name = args[0]!;
-    const ref = parseImageReference(name);
-    const quiet = options['quiet'] === true;
-    const store = await openImageStore(ctx.global.root);
-    const session = openSession(ref.domain, { insecure: insecureRegistries(options) });
+    const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
     if (!quiet) ctx.out.stdout(ref.digest === undefined ? `${ref.tag ?? 'latest'}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n` : `${ref.digest}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n`);
     const result = await pullImage(store, session, name, (e) => {
       if (quiet) return;
@@ -71,16 +82,9 @@ export const pushCommand: LeafCommand = {
   usage: '[OPTIONS] NAME[:TAG]',
   summary: 'Upload an image to a registry',
   args: { min: 1, max: 1 },
-  options: [
-    { long: 'quiet', short: 'q', description: 'Suppress verbose output' },
-    { long: 'insecure-registry', type: 'list', description: 'Reach this registry (HOST[:PORT]) over plain HTTP if it has no TLS' },
-  ],
+  options: TRANSFER_OPTIONS,
   async run(ctx, args, options) {
-    const name = args[0]!;
-    const ref = parseImageReference(name);
-    const quiet = options['quiet'] === true;
-    const store = await openImageStore(ctx.global.root);
-    const session = openSession(ref.domain, { insecure: insecureRegistries(options) });
+    const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
     if (!quiet) ctx.out.stdout(`The push refers to repository [${ref.domain}/${ref.path}]\n`);
     const result = await pushImage(store, session, name, (e) => {
       if (quiet) return;
