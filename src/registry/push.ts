@@ -14,9 +14,11 @@ import { eachLimited } from './parallel.js';
 import { responseError, type RegistrySession } from './session.js';
 
 export interface PushEvent {
-  kind: 'exists' | 'pushing' | 'pushed';
+  kind: 'exists' | 'pushing' | 'pushed' | 'mounted';
   digest: string;
   size: number;
+  /** `mounted`: the repository it was mounted from. */
+  from?: string;
 }
 
 export interface PushResult {
@@ -37,10 +39,18 @@ async function blobExists(session: RegistrySession, ref: ImageReference, d: Desc
   throw await responseError(response, `cannot check for ${d.digest} in ${ref.domain}/${ref.path}`, ref.domain);
 }
 
-async function upload(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, scopes: string[]): Promise<void> {
-  const started = await session.request({ method: 'POST', path: `/v2/${ref.path}/blobs/uploads/`, scopes });
+/**
+ * Uploads a blob, or mounts it from `from` (another repository of the same registry known to
+ * hold it) when the registry can: 'mounted' then, and nothing is sent.
+ */
+async function upload(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, scopes: string[], from: string | undefined): Promise<'mounted' | 'pushed'> {
+  const query = from === undefined ? '' : `?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(from)}`;
+  // Mounting needs pull access to the source repository too, in the same token.
+  const startScopes = from === undefined ? scopes : [...scopes, `repository:${from}:pull`];
+  const started = await session.request({ method: 'POST', path: `/v2/${ref.path}/blobs/uploads/${query}`, scopes: startScopes });
   if (started.status !== 202 && started.status !== 201) throw await responseError(started, `cannot start an upload to ${ref.domain}/${ref.path}`, ref.domain);
   discard(started);
+  if (started.status === 201) return 'mounted';
   const location = started.headers.location;
   if (location === undefined) throw new LadeError(ErrorCode.RegistryError, `${ref.domain} opened an upload without a Location`);
   const url = new URL(location, started.url);
@@ -56,6 +66,17 @@ async function upload(session: RegistrySession, store: ImageStore, ref: ImageRef
   const done = await session.request({ method: 'PUT', path: url, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(d.size) }, body, scopes });
   if (done.status !== 201) throw await responseError(done, `cannot upload ${d.digest} to ${ref.domain}/${ref.path}`, ref.domain);
   discard(done);
+  return 'pushed';
+}
+
+/** Another repository of the same registry the image is known in (it was pulled from or pushed to it). */
+function mountSource(repoDigests: readonly string[] | undefined, ref: ImageReference): string | undefined {
+  for (const entry of repoDigests ?? []) {
+    const name = entry.split('@')[0]!;
+    const slash = name.indexOf('/');
+    if (name.slice(0, slash) === ref.domain && name.slice(slash + 1) !== ref.path) return name.slice(slash + 1);
+  }
+  return undefined;
 }
 
 export async function pushImage(store: ImageStore, session: RegistrySession, name: string, onProgress?: (e: PushEvent) => void): Promise<PushResult> {
@@ -65,6 +86,7 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
   const scopes = [`repository:${ref.path}:pull,push`];
   const blobs = [...image.manifest.layers, image.manifest.config];
   let present = 0;
+  const from = mountSource(image.record.repoDigests, ref);
   await eachLimited(blobs, PARALLEL_BLOBS, async (d) => {
     if (await blobExists(session, ref, d, scopes)) {
       present++;
@@ -72,8 +94,8 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
       return;
     }
     onProgress?.({ kind: 'pushing', digest: d.digest, size: d.size });
-    await upload(session, store, ref, d, scopes);
-    onProgress?.({ kind: 'pushed', digest: d.digest, size: d.size });
+    const how = await upload(session, store, ref, d, scopes, from);
+    onProgress?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
   });
   // The manifest last: registries check that everything it names is there.
   const manifest = image.record.manifest;

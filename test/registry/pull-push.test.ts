@@ -60,6 +60,13 @@ test('open registry: push, push again (nothing sent), pull into an empty store: 
   assert.doesNotMatch(again.stdout, /: Pushed\n/);
   assert.match(again.stdout, /Layer already exists/);
 
+  // Another repository of the same registry: the blobs are mounted from the first, not sent.
+  const other = `${registry.host}/test/other:v1`;
+  ok(await lade(['--root', s.from, 'tag', s.name, other]), 'tag');
+  const mounted = ok(await lade(['--root', s.from, 'push', other]), 'push to another repository');
+  assert.match(mounted.stdout, /: Mounted from test\/base\n/);
+  assert.doesNotMatch(mounted.stdout, /: Pushed\n/);
+
   const pulled = ok(await lade(['--root', s.to, 'pull', s.name]), 'pull');
   assert.match(pulled.stdout, new RegExp(`Digest: ${digest}\nStatus: Downloaded newer image for ${registry.host}/test/base:v1\n`));
   const before = await inspect(s.from, s.name);
@@ -67,6 +74,9 @@ test('open registry: push, push again (nothing sent), pull into an empty store: 
   assert.equal(after.Id, before.Id);
   assert.deepEqual(after.RootFS.Layers, before.RootFS.Layers);
   assert.deepEqual(after.RepoDigests, [`${registry.host}/test/base@${digest}`]);
+
+  ok(await lade(['--root', s.to, 'pull', '-q', other]), 'pull of the mounted repository');
+  assert.equal((await inspect(s.to, other)).Id, before.Id);
 
   const up = ok(await lade(['--root', s.to, 'pull', s.name]), 'second pull');
   assert.match(up.stdout, /Already exists/);
@@ -124,6 +134,13 @@ test('token auth: Bearer tokens from the realm with the credentials, one per sco
   assert.equal(pushTokens.length, 1, JSON.stringify(registry.tokenRequests!()));
   assert.equal(pushTokens[0]!.account, registry.user);
   assert.match(pushed.stdout, /: Pushed\n/);
+  // A mount needs pull on the source repository in the same token as push on the target.
+  const other = `${registry.host}/test/other:v1`;
+  ok(await lade(['--root', s.from, 'tag', s.name, other]), 'tag');
+  const mounted = ok(await lade(['--root', s.from, 'push', other], env), 'push to another repository');
+  assert.match(mounted.stdout, /: Mounted from test\/base\n/);
+  const mountScopes = registry.tokenRequests!().at(-1)!.scope;
+  assert.deepEqual([...mountScopes].sort(), ['repository:test/base:pull', 'repository:test/other:pull,push']);
   ok(await lade(['--root', s.to, 'pull', s.name], env), 'pull');
   assert.equal((await inspect(s.to, s.name)).Id, (await inspect(s.from, s.name)).Id);
 

@@ -90,6 +90,7 @@ export const pushCommand: LeafCommand = {
       if (quiet) return;
       if (e.kind === 'exists') ctx.out.stdout(`${short(e.digest)}: Layer already exists\n`);
       else if (e.kind === 'pushed') ctx.out.stdout(`${short(e.digest)}: Pushed\n`);
+      else if (e.kind === 'mounted') ctx.out.stdout(`${short(e.digest)}: Mounted from ${e.from}\n`);
     }).finally(closeConnections);
     if (quiet) ctx.out.stdout(`${displayName(tagName(name))}\n`);
     else ctx.out.stdout(`${result.tag}: digest: ${result.digest} size: ${result.size}\n`);
