@@ -34,8 +34,8 @@ const MANIFEST_LIMIT = 4 << 20;
 const PARALLEL_LAYERS = 4;
 
 export interface PullEvent {
-  /** `resolved` once the manifest is known; then per layer `exists`, `downloading`, `done`. */
-  kind: 'resolved' | 'exists' | 'downloading' | 'done';
+  /** `resolved` once the manifest is known; then per layer `exists` or `waiting`, `downloading`, `done`. */
+  kind: 'resolved' | 'exists' | 'waiting' | 'downloading' | 'done';
   digest?: string;
   size?: number;
   /** Bytes received so far (`downloading`). */
@@ -85,7 +85,10 @@ async function fetchManifest(session: RegistrySession, ref: ImageReference, refe
 /** One blob into the content store, checked against its digest and size while it is written. */
 async function fetchBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, onProgress?: (e: PullEvent) => void): Promise<void> {
   const source = { session, path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`], where: `${ref.domain}/${ref.path}` };
-  const bytes = downloadBlob(source, d, (received) => onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received }));
+  const isLayer = d.mediaType !== MediaType.OciConfig && d.mediaType !== MediaType.DockerConfig;
+  const bytes = downloadBlob(source, d, (received) => {
+    if (isLayer) onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received });
+  });
   try {
     await store.content.write(bytes, { digest: d.digest as Digest, size: d.size });
   } catch (err) {
@@ -119,7 +122,10 @@ export async function pullImage(store: ImageStore, session: RegistrySession, ref
         present++;
         await lease.add(d.digest as Digest);
         if (d !== manifest.config) onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
-      } else missing.push(d);
+      } else {
+        missing.push(d);
+        if (d !== manifest.config) onProgress?.({ kind: 'waiting', digest: d.digest, size: d.size });
+      }
     }
     await eachLimited(missing, PARALLEL_LAYERS, async (d) => {
       await fetchBlob(session, store, ref, d, onProgress);

@@ -14,9 +14,11 @@ import { eachLimited } from './parallel.js';
 import { responseError, type RegistrySession } from './session.js';
 
 export interface PushEvent {
-  kind: 'exists' | 'pushing' | 'pushed' | 'mounted';
+  kind: 'exists' | 'pushing' | 'uploading' | 'pushed' | 'mounted';
   digest: string;
   size: number;
+  /** `uploading`: bytes sent so far. */
+  sent?: number;
   /** `mounted`: the repository it was mounted from. */
   from?: string;
 }
@@ -43,7 +45,15 @@ async function blobExists(session: RegistrySession, ref: ImageReference, d: Desc
  * Uploads a blob, or mounts it from `from` (another repository of the same registry known to
  * hold it) when the registry can: 'mounted' then, and nothing is sent.
  */
-async function upload(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, scopes: string[], from: string | undefined): Promise<'mounted' | 'pushed'> {
+async function upload(
+  session: RegistrySession,
+  store: ImageStore,
+  ref: ImageReference,
+  d: Descriptor,
+  scopes: string[],
+  from: string | undefined,
+  onProgress?: (e: PushEvent) => void,
+): Promise<'mounted' | 'pushed'> {
   const query = from === undefined ? '' : `?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(from)}`;
   // Mounting needs pull access to the source repository too, in the same token.
   const startScopes = from === undefined ? scopes : [...scopes, `repository:${from}:pull`];
@@ -59,7 +69,12 @@ async function upload(session: RegistrySession, store: ImageStore, ref: ImageRef
   const body = (): Readable =>
     Readable.from(
       (async function* () {
-        yield* await store.content.openRead(d.digest as Digest);
+        let sent = 0;
+        for await (const chunk of await store.content.openRead(d.digest as Digest)) {
+          sent += (chunk as Buffer).length;
+          onProgress?.({ kind: 'uploading', digest: d.digest, size: d.size, sent });
+          yield chunk as Buffer;
+        }
       })(),
       { objectMode: false },
     );
@@ -88,14 +103,16 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
   let present = 0;
   const from = mountSource(image.record.repoDigests, ref);
   await eachLimited(blobs, PARALLEL_BLOBS, async (d) => {
+    // Layers are reported, as Docker reports them; the config goes quietly.
+    const report = d === image.manifest.config ? undefined : onProgress;
     if (await blobExists(session, ref, d, scopes)) {
       present++;
-      onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
+      report?.({ kind: 'exists', digest: d.digest, size: d.size });
       return;
     }
-    onProgress?.({ kind: 'pushing', digest: d.digest, size: d.size });
-    const how = await upload(session, store, ref, d, scopes, from);
-    onProgress?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
+    report?.({ kind: 'pushing', digest: d.digest, size: d.size });
+    const how = await upload(session, store, ref, d, scopes, from, report);
+    report?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
   });
   // The manifest last: registries check that everything it names is there.
   const manifest = image.record.manifest;

@@ -1,13 +1,21 @@
 /** `lade pull` and `lade push`, with Docker's output (one line per layer in plain output). */
 import { displayName, openImageStore, tagName } from '../../../image/index.js';
-import { closeConnections, openSession, pullImage, pushImage } from '../../../registry/index.js';
+import { closeConnections, openSession, pullImage, pushImage, type PullEvent, type PushEvent } from '../../../registry/index.js';
 import { parseImageReference } from '../../../reference/index.js';
 import { openSnapshotter, unpackImage } from '../../../snapshotter/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { insecureRegistries } from './options.js';
+import { transferProgress, type TransferProgress } from './transfer-progress.js';
 
-function short(digest: string | undefined): string {
-  return (digest ?? '').replace(/^sha256:/, '').slice(0, 12);
+/** Docker's layer lines for a pull's events. */
+function pullLines(progress: TransferProgress): (e: PullEvent) => void {
+  return (e) => {
+    if (e.digest === undefined) return;
+    if (e.kind === 'exists') progress.update(e.digest, 'Already exists');
+    else if (e.kind === 'waiting') progress.update(e.digest, 'Pulling fs layer');
+    else if (e.kind === 'downloading') progress.update(e.digest, 'Downloading', e.received, e.size);
+    else if (e.kind === 'done') progress.update(e.digest, 'Pull complete');
+  };
 }
 
 /**
@@ -18,11 +26,9 @@ export async function pullMissing(root: string, name: string, write: (text: stri
   const ref = parseImageReference(name);
   write(`Unable to find image '${ref.digest === undefined ? displayName(tagName(name)) : name}' locally\n`);
   const store = await openImageStore(root);
+  const progress = transferProgress(write, process.stderr.isTTY === true);
   try {
-    const result = await pullImage(store, openSession(ref.domain), name, (e) => {
-      if (e.kind === 'exists') write(`${short(e.digest)}: Already exists\n`);
-      else if (e.kind === 'done') write(`${short(e.digest)}: Pull complete\n`);
-    });
+    const result = await pullImage(store, openSession(ref.domain), name, pullLines(progress)).finally(() => progress.end());
     write(`Digest: ${result.digest}\nStatus: Downloaded newer image for ${result.name === undefined ? name : displayName(result.name)}\n`);
   } finally {
     closeConnections();
@@ -57,11 +63,11 @@ export const pullCommand: LeafCommand = {
   async run(ctx, args, options) {
     const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
     if (!quiet) ctx.out.stdout(ref.digest === undefined ? `${ref.tag ?? 'latest'}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n` : `${ref.digest}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n`);
-    const result = await pullImage(store, session, name, (e) => {
-      if (quiet) return;
-      if (e.kind === 'exists') ctx.out.stdout(`${short(e.digest)}: Already exists\n`);
-      else if (e.kind === 'done') ctx.out.stdout(`${short(e.digest)}: Pull complete\n`);
-    }).finally(closeConnections);
+    const progress = transferProgress((t) => ctx.out.stdout(t), process.stdout.isTTY === true);
+    const result = await pullImage(store, session, name, quiet ? undefined : pullLines(progress)).finally(() => {
+      progress.end();
+      closeConnections();
+    });
     // Unpacked now, as Docker's pull leaves an image ready to run.
     const image = await store.load(await store.find(result.name ?? `${ref.domain}/${ref.path}@${result.digest}`));
     await unpackImage(await openSnapshotter(ctx.global.root), store, image);
@@ -86,12 +92,18 @@ export const pushCommand: LeafCommand = {
   async run(ctx, args, options) {
     const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
     if (!quiet) ctx.out.stdout(`The push refers to repository [${ref.domain}/${ref.path}]\n`);
-    const result = await pushImage(store, session, name, (e) => {
-      if (quiet) return;
-      if (e.kind === 'exists') ctx.out.stdout(`${short(e.digest)}: Layer already exists\n`);
-      else if (e.kind === 'pushed') ctx.out.stdout(`${short(e.digest)}: Pushed\n`);
-      else if (e.kind === 'mounted') ctx.out.stdout(`${short(e.digest)}: Mounted from ${e.from}\n`);
-    }).finally(closeConnections);
+    const progress = transferProgress((t) => ctx.out.stdout(t), process.stdout.isTTY === true);
+    const lines = (e: PushEvent): void => {
+      if (e.kind === 'exists') progress.update(e.digest, 'Layer already exists');
+      else if (e.kind === 'pushing') progress.update(e.digest, 'Preparing');
+      else if (e.kind === 'uploading') progress.update(e.digest, 'Pushing', e.sent, e.size);
+      else if (e.kind === 'pushed') progress.update(e.digest, 'Pushed');
+      else progress.update(e.digest, `Mounted from ${e.from}`);
+    };
+    const result = await pushImage(store, session, name, quiet ? undefined : lines).finally(() => {
+      progress.end();
+      closeConnections();
+    });
     if (quiet) ctx.out.stdout(`${displayName(tagName(name))}\n`);
     else ctx.out.stdout(`${result.tag}: digest: ${result.digest} size: ${result.size}\n`);
     return 0;
