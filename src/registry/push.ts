@@ -9,6 +9,7 @@ import type { Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { tagName, type Descriptor, type ImageStore } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
+import { chunkSize, uploadInChunks } from './chunked-upload.js';
 import { discard } from './http.js';
 import { eachLimited } from './parallel.js';
 import { responseError, type RegistrySession } from './session.js';
@@ -52,6 +53,7 @@ async function upload(
   d: Descriptor,
   scopes: string[],
   from: string | undefined,
+  chunk: number,
   onProgress?: (e: PushEvent) => void,
 ): Promise<'mounted' | 'pushed'> {
   const query = from === undefined ? '' : `?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(from)}`;
@@ -63,6 +65,12 @@ async function upload(
   if (started.status === 201) return 'mounted';
   const location = started.headers.location;
   if (location === undefined) throw new LadeError(ErrorCode.RegistryError, `${ref.domain} opened an upload without a Location`);
+  const where = `${ref.domain}/${ref.path}`;
+  if (d.size > chunk) {
+    const blob = await store.content.openRead(d.digest as Digest);
+    await uploadInChunks({ session, location: new URL(location, started.url), scopes, where }, d, blob, chunk, (sent) => onProgress?.({ kind: 'uploading', digest: d.digest, size: d.size, sent }));
+    return 'pushed';
+  }
   const url = new URL(location, started.url);
   url.searchParams.set('digest', d.digest);
   // Made afresh for a retry after a 401; the store checks the bytes against the digest as they go.
@@ -97,6 +105,7 @@ function mountSource(repoDigests: readonly string[] | undefined, ref: ImageRefer
 export async function pushImage(store: ImageStore, session: RegistrySession, name: string, onProgress?: (e: PushEvent) => void): Promise<PushResult> {
   const ref = parseImageReference(name);
   if (ref.digest !== undefined) throw new LadeError(ErrorCode.Usage, `cannot push a digest reference: ${name}`, { hint: 'Tag the image (`lade tag`) and push the tag.' });
+  const chunk = chunkSize();
   const image = await store.load(await store.find(tagName(name)));
   const scopes = [`repository:${ref.path}:pull,push`];
   const blobs = [...image.manifest.layers, image.manifest.config];
@@ -111,7 +120,7 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
       return;
     }
     report?.({ kind: 'pushing', digest: d.digest, size: d.size });
-    const how = await upload(session, store, ref, d, scopes, from, report);
+    const how = await upload(session, store, ref, d, scopes, from, chunk, report);
     report?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
   });
   // The manifest last: registries check that everything it names is there.

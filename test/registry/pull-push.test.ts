@@ -169,3 +169,19 @@ test('a blob corrupted in the registry is refused on pull and nothing of the ima
   assert.equal(images.stdout, '');
   assert.throws(() => readFileSync(join(s.to, 'content', 'blobs', 'sha256', layer.slice(7))), /ENOENT/);
 });
+
+test('a blob larger than LADE_PUSH_CHUNK_SIZE goes in chunks (PATCH, then PUT), and pulls back whole', async (t) => {
+  const registry = await startRegistry(t, { logLevel: 'info' });
+  const s = stores(t, registry);
+  const name = `${registry.host}/test/chunked:v1`;
+  ok(await lade(['--root', s.from, 'tag', 'lade-fixture/base:1', name]), 'tag');
+  ok(await lade(['--root', s.from, 'push', name], { LADE_PUSH_CHUNK_SIZE: String(256 << 10) }), 'chunked push');
+  const patches = registry.log().split('\n').filter((line) => /"PATCH \/v2\/test\/chunked\/blobs\/uploads\//.test(line)).length;
+  // The fixture's 2 MB layer in 256 KiB chunks.
+  assert.ok(patches >= 4, `${patches} PATCH requests in the registry's log`);
+  ok(await lade(['--root', s.to, 'pull', name]), 'pull');
+  assert.equal((await inspect(s.to, name)).Id, (await inspect(s.from, name)).Id);
+  const bad = await lade(['--root', s.from, 'push', name], { LADE_PUSH_CHUNK_SIZE: 'lots' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /LADE_PUSH_CHUNK_SIZE must be a number of bytes/);
+});
