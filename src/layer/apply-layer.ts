@@ -25,6 +25,8 @@ export interface ApplyStats {
   entries: number;
   /** Bytes of regular-file data written. */
   bytes: number;
+  /** What the layer unpacks to as Docker counts it (its Size): file bytes and symlink targets. */
+  unpacked: number;
   whiteouts: number;
   /** Attributes Docker also drops silently (unsupported xattrs, user.* on symlinks), one line each. */
   warnings: string[];
@@ -110,7 +112,7 @@ export async function applyLayer(root: string, tar: AsyncIterable<Uint8Array>, o
     throw new LadeError(ErrorCode.LayerApply, `cannot apply a layer to ${root}: ${(err as Error).message}`, { cause: err });
   }
   const state = new ApplyState(real, options);
-  const stats: ApplyStats = { entries: 0, bytes: 0, whiteouts: 0, warnings: state.warnings };
+  const stats: ApplyStats = { entries: 0, bytes: 0, unpacked: 0, whiteouts: 0, warnings: state.warnings };
 
   for await (const { entry, body } of readLayer(tar)) {
     stats.entries++;
@@ -131,6 +133,7 @@ export async function applyLayer(root: string, tar: AsyncIterable<Uint8Array>, o
         case 'plain':
           await createEntry(state, entry, body);
           stats.bytes += entry.size;
+          stats.unpacked += entry.type === 'symlink' ? Buffer.byteLength(entry.linkname) : entry.size;
           break;
       }
     } catch (err) {

@@ -6,7 +6,7 @@
  * are not fetched again.
  */
 import { createHash } from 'node:crypto';
-import type { Digest } from '../content/index.js';
+import { openDecompressed, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import {
   documentKind,
@@ -22,7 +22,9 @@ import {
   type ImageStore,
 } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
+import { chainIds, type Snapshotter } from '../snapshotter/index.js';
 import { downloadBlob } from './blob-download.js';
+import { tee } from './tee.js';
 import { eachLimited } from './parallel.js';
 import { readBody } from './http.js';
 import { responseError, type RegistrySession } from './session.js';
@@ -82,15 +84,27 @@ async function fetchManifest(session: RegistrySession, ref: ImageReference, refe
   return { bytes, digest, mediaType: contentType };
 }
 
-/** One blob into the content store, checked against its digest and size while it is written. */
-async function fetchBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor, onProgress?: (e: PullEvent) => void): Promise<void> {
+/**
+ * One blob into the content store, checked against its digest and size while it is written;
+ * with `alsoTo`, the same bytes go to that reader as they arrive (the layer being unpacked).
+ */
+async function fetchBlob(
+  session: RegistrySession,
+  store: ImageStore,
+  ref: ImageReference,
+  d: Descriptor,
+  onProgress?: (e: PullEvent) => void,
+  alsoTo?: (bytes: AsyncIterable<Buffer>) => Promise<void>,
+): Promise<void> {
   const source = { session, path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`], where: `${ref.domain}/${ref.path}` };
   const isLayer = d.mediaType !== MediaType.OciConfig && d.mediaType !== MediaType.DockerConfig;
   const bytes = downloadBlob(source, d, (received) => {
     if (isLayer) onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received });
   });
+  const [toStore, toReader] = alsoTo === undefined ? [bytes, undefined] : tee(bytes);
   try {
-    await store.content.write(bytes, { digest: d.digest as Digest, size: d.size });
+    // Both must succeed; the first failure (the real one) is what is thrown.
+    await Promise.all([store.content.write(toStore, { digest: d.digest as Digest, size: d.size }), toReader === undefined ? undefined : alsoTo!(toReader)]);
   } catch (err) {
     if (err instanceof LadeError && (err.code === ErrorCode.DigestMismatch || err.code === ErrorCode.SizeMismatch)) {
       throw new LadeError(err.code, `${d.digest} downloaded from ${ref.domain}/${ref.path} is not what the manifest names: ${err.message}`, { hint: 'Nothing of it was kept; pull again.' });
@@ -99,7 +113,93 @@ async function fetchBlob(session: RegistrySession, store: ImageStore, ref: Image
   }
 }
 
-export async function pullImage(store: ImageStore, session: RegistrySession, reference: string, onProgress?: (e: PullEvent) => void): Promise<PullResult> {
+/**
+ * Layers unpacked in order while the downloads go on: the next layer to unpack takes its bytes
+ * straight from its download when that has not started yet, else from the store once it is
+ * there. Each is checked against its diffID before its snapshot is committed.
+ */
+class Unpacker {
+  private readonly chain: Digest[];
+  /** Index of the next layer to unpack. */
+  private next: number;
+  private running: Promise<void> = Promise.resolve();
+  private readonly stored = new Set<number>();
+  readonly sizes = new Map<number, number>();
+
+  constructor(
+    private readonly snapshotter: Snapshotter,
+    private readonly store: ImageStore,
+    private readonly layers: readonly Descriptor[],
+    private readonly diffIds: readonly Digest[],
+    alreadyUnpacked: number,
+  ) {
+    this.chain = chainIds(diffIds);
+    this.next = alreadyUnpacked;
+  }
+
+  private parent(i: number): string | undefined {
+    return i === 0 ? undefined : this.chain[i - 1];
+  }
+
+  private async apply(i: number, bytes: AsyncIterable<Uint8Array>): Promise<void> {
+    const { stream } = await openDecompressed(bytes);
+    const result = await this.snapshotter.apply(this.chain[i]!, this.parent(i), stream, { diffId: this.diffIds[i]! });
+    if (result !== undefined) this.sizes.set(i, result.unpacked);
+  }
+
+  /** The reader a download of layer `i` should feed, when `i` is next and nothing is unpacking. */
+  liveReader(i: number): ((bytes: AsyncIterable<Buffer>) => Promise<void>) | undefined {
+    if (i !== this.next) return undefined;
+    this.next++;
+    const done = this.running.then(() => undefined);
+    let release!: () => void;
+    this.running = new Promise<void>((resolve) => (release = resolve));
+    return async (bytes) => {
+      await done;
+      try {
+        await this.apply(i, bytes);
+        this.stored.add(i);
+      } finally {
+        release();
+      }
+    };
+  }
+
+  /** Layer `i` was in the store from the start. */
+  markStored(i: number): void {
+    this.stored.add(i);
+  }
+
+  /** Layer `i` is in the store now: unpack it, and those after it that are there too, in order. */
+  layerStored(i: number): Promise<void> {
+    this.stored.add(i);
+    return this.drain();
+  }
+
+  /** Unpacks, from the store, every next layer already there. */
+  drain(): Promise<void> {
+    this.running = this.running.then(async () => {
+      while (this.next < this.layers.length && this.stored.has(this.next)) {
+        const i = this.next++;
+        await this.apply(i, await this.store.content.openRead(this.layers[i]!.digest as Digest));
+      }
+    });
+    return this.running;
+  }
+
+}
+
+/**
+ * Pulls `reference` into the store. With `unpack`, layers are also unpacked into its snapshots
+ * while they download (see Unpacker), as Docker's pull leaves an image ready to run.
+ */
+export async function pullImage(
+  store: ImageStore,
+  session: RegistrySession,
+  reference: string,
+  onProgress?: (e: PullEvent) => void,
+  unpack?: Snapshotter,
+): Promise<PullResult> {
   const ref = parseImageReference(reference);
   const display = ref.digest === undefined ? `${ref.domain}/${ref.path}:${ref.tag ?? 'latest'}` : `${ref.domain}/${ref.path}@${ref.digest}`;
   const top = await fetchManifest(session, ref, ref.digest ?? ref.tag ?? 'latest', display);
@@ -114,40 +214,68 @@ export async function pullImage(store: ImageStore, session: RegistrySession, ref
   onProgress?.({ kind: 'resolved', digest: top.digest });
 
   return store.withLease(async (lease) => {
-    const blobs = [manifest.config, ...manifest.layers];
+    // The config first: it says what the layers must unpack to.
+    let downloaded = 0;
     let present = 0;
-    const missing: Descriptor[] = [];
-    for (const d of blobs) {
-      if (await store.content.has(d.digest as Digest)) {
-        present++;
-        await lease.add(d.digest as Digest);
-        if (d !== manifest.config) onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
-      } else {
-        missing.push(d);
-        if (d !== manifest.config) onProgress?.({ kind: 'waiting', digest: d.digest, size: d.size });
-      }
+    if (await store.content.has(manifest.config.digest as Digest)) present++;
+    else {
+      await fetchBlob(session, store, ref, manifest.config);
+      downloaded++;
     }
-    await eachLimited(missing, PARALLEL_LAYERS, async (d) => {
-      await fetchBlob(session, store, ref, d, onProgress);
-      await lease.add(d.digest as Digest);
-      if (d !== manifest.config) onProgress?.({ kind: 'done', digest: d.digest, size: d.size });
-    });
+    await lease.add(manifest.config.digest as Digest);
     const config = parseConfig(await store.content.readBytes(manifest.config.digest as Digest));
     if (config.os !== 'linux' || config.architecture !== 'amd64') {
       throw new LadeError(ErrorCode.InvalidImage, `${display} is for ${config.os}/${config.architecture}; lade runs linux/amd64 images only`);
     }
-    if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-      throw new LadeError(ErrorCode.InvalidImage, `${display}: the manifest has ${manifest.layers.length} layers, the config ${config.rootfs.diff_ids.length}`);
+    const diffIds = config.rootfs.diff_ids as Digest[];
+    if (diffIds.length !== manifest.layers.length) {
+      throw new LadeError(ErrorCode.InvalidImage, `${display}: the manifest has ${manifest.layers.length} layers, the config ${diffIds.length}`);
     }
+
+    let unpacked = 0;
+    if (unpack !== undefined) {
+      const chain = chainIds(diffIds);
+      while (unpacked < chain.length && (await unpack.stat(chain[unpacked]!))?.kind === 'committed') unpacked++;
+    }
+    const unpacker = unpack === undefined ? undefined : new Unpacker(unpack, store, manifest.layers, diffIds, unpacked);
+    const missing: Array<{ d: Descriptor; i: number }> = [];
+    for (const [i, d] of manifest.layers.entries()) {
+      if (await store.content.has(d.digest as Digest)) {
+        present++;
+        await lease.add(d.digest as Digest);
+        onProgress?.({ kind: 'exists', digest: d.digest, size: d.size });
+        unpacker?.markStored(i);
+      } else {
+        missing.push({ d, i });
+        onProgress?.({ kind: 'waiting', digest: d.digest, size: d.size });
+      }
+    }
+    const drained = unpacker?.drain();
+    // Awaited below, once the downloads are done; a failure meanwhile must not go unhandled.
+    drained?.catch(() => undefined);
+    await eachLimited(missing, PARALLEL_LAYERS, async ({ d, i }) => {
+      await fetchBlob(session, store, ref, d, onProgress, unpacker?.liveReader(i));
+      await lease.add(d.digest as Digest);
+      onProgress?.({ kind: 'done', digest: d.digest, size: d.size });
+      await unpacker?.layerStored(i);
+    });
+    await drained;
+    await unpacker?.drain();
+
     let size = 0;
     const layerSizes: number[] = [];
     for (const [i, d] of manifest.layers.entries()) {
-      const info = await inspectLayerBlob(store.content, d.digest as Digest, `layer ${d.digest}`);
-      if (info.diffId !== config.rootfs.diff_ids[i]) {
-        throw new LadeError(ErrorCode.InvalidImage, `${display}: layer ${i + 1} (${d.digest}) unpacks to ${info.diffId}, but the config expects ${config.rootfs.diff_ids[i]}`);
+      let layerSize = unpacker?.sizes.get(i);
+      if (layerSize === undefined) {
+        // Not unpacked here: its blob is read once to check it and to learn its size.
+        const info = await inspectLayerBlob(store.content, d.digest as Digest, `layer ${d.digest}`);
+        if (info.diffId !== diffIds[i]) {
+          throw new LadeError(ErrorCode.InvalidImage, `${display}: layer ${i + 1} (${d.digest}) unpacks to ${info.diffId}, but the config expects ${diffIds[i]}`);
+        }
+        layerSize = info.size;
       }
-      size += info.size;
-      layerSizes.push(info.size);
+      size += layerSize;
+      layerSizes.push(layerSize);
     }
     for (const doc of documents) {
       const stored = await store.content.write(doc.bytes, { digest: doc.digest });
@@ -162,7 +290,6 @@ export async function pullImage(store: ImageStore, session: RegistrySession, ref
       { target, manifest: manifestDescriptor, id: manifest.config.digest as Digest, size, layerSizes, ...(created === undefined ? {} : { created }), repoDigests: [`${ref.domain}/${ref.path}@${top.digest}`] },
       name === undefined ? [] : [name],
     );
-    return { id: manifest.config.digest as Digest, digest: top.digest, name, downloaded: missing.length, present };
+    return { id: manifest.config.digest as Digest, digest: top.digest, name, downloaded: downloaded + missing.length, present };
   });
 }
-

@@ -218,7 +218,7 @@ class DirSnapshotter implements Snapshotter {
     parent: string | undefined,
     layer: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
     options: ApplySnapshotOptions = {},
-  ): Promise<void> {
+  ): Promise<{ unpacked: number } | undefined> {
     checkName(name, 'snapshot name');
     const sameCommitted = (doc: MetadataDoc): boolean => {
       const found = doc.snapshots[name];
@@ -229,7 +229,7 @@ class DirSnapshotter implements Snapshotter {
     const before = await this.meta.read();
     if (sameCommitted(before)) {
       await closeSource(layer);
-      return;
+      return undefined;
     }
     this.checkNew(before, name, parent);
     const staging = await createOwnedDir(this.stagingDir);
@@ -245,7 +245,7 @@ class DirSnapshotter implements Snapshotter {
           yield bytes;
         }
       }
-      await applyLayer(tree, hashed(), { whiteouts: this.driver === 'overlay' ? 'overlay' : 'delete' });
+      const stats = await applyLayer(tree, hashed(), { whiteouts: this.driver === 'overlay' ? 'overlay' : 'delete' });
       const diffId = sha256Digest(hash.digest('hex'));
       if (options.diffId !== undefined && options.diffId !== diffId) {
         throw new LadeError(ErrorCode.DigestMismatch, `layer for snapshot ${JSON.stringify(name)} has diff ID ${diffId}, expected ${options.diffId}`, {
@@ -261,6 +261,7 @@ class DirSnapshotter implements Snapshotter {
         doc.snapshots[name] = { id, kind: 'committed', ...(parent === undefined ? {} : { parent }), created: new Date().toISOString(), labels: {} };
         return { write: true, result: undefined };
       });
+      return { unpacked: stats.unpacked };
     } finally {
       await staging.release();
     }

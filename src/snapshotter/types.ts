@@ -77,13 +77,14 @@ export interface Snapshotter {
    * Unpacks an uncompressed OCI layer tar on committed `parent` and commits it as `name`.
    * Idempotent: when `name` is already committed on the same parent the layer is not read
    * (the source is closed). Crash-safe: nothing is recorded before the tree is synced to disk.
+   * Returns what the layer unpacked to (Docker's Size of it), or undefined when it was not read.
    */
   apply(
     name: string,
     parent: string | undefined,
     layer: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
     options?: ApplySnapshotOptions,
-  ): Promise<void>;
+  ): Promise<{ unpacked: number } | undefined>;
   /**
    * The changes of snapshot `key` against its parent, as an uncompressed OCI layer tar in the
    * shape BuildKit writes (see change-writer.ts). A Readable: errors surface on the stream.

@@ -20,7 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   content: ['errors'],
   layer: ['errors', 'sys'],
   image: ['errors', 'content', 'reference', 'layer', 'sys'],
-  registry: ['errors', 'content', 'image', 'reference'],
+  registry: ['errors', 'content', 'image', 'reference', 'snapshotter'],
   snapshotter: ['errors', 'content', 'image', 'layer', 'sys'],
   executor: ['errors', 'paths'],
   gopath: [],

@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
+import type { Digest } from '../../src/content/index.js';
+import { chainIds } from '../../src/snapshotter/index.js';
 import { baseStore } from '../build/fixture-cases.js';
 import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -74,6 +76,10 @@ test('open registry: push, push again (nothing sent), pull into an empty store: 
   assert.equal(after.Id, before.Id);
   assert.deepEqual(after.RootFS.Layers, before.RootFS.Layers);
   assert.deepEqual(after.RepoDigests, [`${registry.host}/test/base@${digest}`]);
+  // Unpacked by the pull itself, as Docker's pull does: the top layer's snapshot is committed.
+  const records = JSON.parse(readFileSync(join(s.to, 'snapshots', 'overlay', 'metadata.json'), 'utf8')) as { snapshots: Record<string, { kind: string }> };
+  const top = chainIds(after.RootFS.Layers as Digest[]).at(-1)!;
+  assert.equal(records.snapshots[top]?.kind, 'committed');
 
   ok(await lade(['--root', s.to, 'pull', '-q', other]), 'pull of the mounted repository');
   assert.equal((await inspect(s.to, other)).Id, before.Id);

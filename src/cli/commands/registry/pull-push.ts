@@ -2,7 +2,7 @@
 import { displayName, openImageStore, tagName } from '../../../image/index.js';
 import { closeConnections, openSession, pullImage, pushImage, type PullEvent, type PushEvent } from '../../../registry/index.js';
 import { parseImageReference } from '../../../reference/index.js';
-import { openSnapshotter, unpackImage } from '../../../snapshotter/index.js';
+import { openSnapshotter } from '../../../snapshotter/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { insecureRegistries } from './options.js';
 import { transferProgress, type TransferProgress } from './transfer-progress.js';
@@ -64,13 +64,12 @@ export const pullCommand: LeafCommand = {
     const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
     if (!quiet) ctx.out.stdout(ref.digest === undefined ? `${ref.tag ?? 'latest'}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n` : `${ref.digest}: Pulling from ${displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '')}\n`);
     const progress = transferProgress((t) => ctx.out.stdout(t), process.stdout.isTTY === true);
-    const result = await pullImage(store, session, name, quiet ? undefined : pullLines(progress)).finally(() => {
+    // Unpacked as it downloads, as Docker's pull leaves an image ready to run.
+    const snapshotter = await openSnapshotter(ctx.global.root);
+    const result = await pullImage(store, session, name, quiet ? undefined : pullLines(progress), snapshotter).finally(() => {
       progress.end();
       closeConnections();
     });
-    // Unpacked now, as Docker's pull leaves an image ready to run.
-    const image = await store.load(await store.find(result.name ?? `${ref.domain}/${ref.path}@${result.digest}`));
-    await unpackImage(await openSnapshotter(ctx.global.root), store, image);
     const shown = ref.digest === undefined ? displayName(tagName(name)) : displayName(`${ref.domain}/${ref.path}:x`).replace(/:x$/, '') + `@${ref.digest}`;
     if (quiet) ctx.out.stdout(`${shown}\n`);
     else {
