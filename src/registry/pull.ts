@@ -147,7 +147,10 @@ class Unpacker {
     if (result !== undefined) this.sizes.set(i, result.unpacked);
   }
 
-  /** The reader a download of layer `i` should feed, when `i` is next and nothing is unpacking. */
+  /**
+   * The reader a download of layer `i` should feed, when `i` is the next layer to unpack: it
+   * starts once the layer before it is in (the tee holds the download back meanwhile).
+   */
   liveReader(i: number): ((bytes: AsyncIterable<Buffer>) => Promise<void>) | undefined {
     if (i !== this.next) return undefined;
     this.next++;
@@ -186,7 +189,6 @@ class Unpacker {
     });
     return this.running;
   }
-
 }
 
 /**

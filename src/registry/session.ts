@@ -211,7 +211,6 @@ export class RegistrySession {
   async request(req: SessionRequest): Promise<HttpResponse> {
     const base = await this.ping();
     const url = req.path instanceof URL ? req.path : new URL(req.path, base);
-    const replayable = req.body === undefined || Buffer.isBuffer(req.body) || typeof req.body === 'function';
     for (let attempt = 0; ; attempt++) {
       const auth = await this.authorization(req.scopes, attempt > 0);
       const headers = { ...req.headers, ...(auth === undefined ? {} : { Authorization: auth }) };
@@ -221,7 +220,8 @@ export class RegistrySession {
       } catch (err) {
         throw unreachable(this.endpoint, err);
       }
-      if (response.status !== 401 || attempt > 0 || !replayable) return response;
+      // Bodies are bytes or made afresh per attempt, so a request can always go again.
+      if (response.status !== 401 || attempt > 0) return response;
       const challenge = parseChallenges(response.headers['www-authenticate'])[0];
       if (challenge === undefined) return response;
       const changed = this.challenge === undefined || challenge.scheme !== this.challenge.scheme;
