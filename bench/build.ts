@@ -5,12 +5,12 @@
 // Goals (issue 5): cold at most half of BuildKit's time, warm no slower, the one-file change on the
 // large context at most a quarter.
 // Run as root: node dist/bench/build.js [--runs N] [--no-docker]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { median, settle, timed as run } from './measure.js';
 import { startDocker, type Docker } from './docker.js';
 import { writeLargeProject } from './projects.js';
 
@@ -19,18 +19,6 @@ const lade = join(repo, 'bin', 'lade');
 const work = join(tmpdir(), 'lade-bench-build');
 const root = join(work, 'root');
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 256 << 20 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-2000)}`);
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 interface Builder {
   name: string;
@@ -93,10 +81,7 @@ async function main(): Promise<void> {
     const scenario = (label: string, fn: (b: Builder, i: number) => number) => {
       const row: Record<string, number> = {};
       for (const b of builders) {
-        // Each builder's runs start on a quiet machine: the other's writes flushed and its daemon
-        // settled (Docker's keeps working for a moment after a build).
-        execFileSync('sync');
-        spawnSync('sleep', ['1']);
+        settle();
         row[b.name] = median(Array.from({ length: runs }, (_, i) => fn(b, i)));
       }
       rows.push([label, row]);

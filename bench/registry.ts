@@ -7,14 +7,14 @@
 // measured too.
 // Goal (issue 6): at most a third of Docker's time.
 // Run as root: node dist/bench/registry.js [--runs N] [--no-docker]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/helpers/registry.js';
+import { median, settle, timed as run } from './measure.js';
 import { startDocker } from './docker.js';
 import { writeLargeProject } from './projects.js';
 
@@ -22,24 +22,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const lade = join(repo, 'bin', 'lade');
 const work = join(tmpdir(), 'lade-bench-registry');
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(-2000)}`);
-  return ms;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Quiet machine before each series: the other tool's writes flushed. */
-function settle(): void {
-  execFileSync('sync');
-  spawnSync('sleep', ['1']);
-}
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 3) || 3;
