@@ -2,14 +2,16 @@
  * Registry credentials where the Docker CLI keeps them, so an existing `docker login` works and
  * `lade login` is seen by Docker: `auths` in $DOCKER_CONFIG/config.json (else
  * ~/.docker/config.json), `auth` being base64 of `user:password`. Docker Hub's entry is under
- * `https://index.docker.io/v1/`. Other fields of the file are kept as they are. Credential
- * helpers (credsStore, credHelpers) are not run: their registries are looked up in `auths` only.
+ * `https://index.docker.io/v1/`. Other fields of the file are kept as they are. As with Docker,
+ * a registry named in `credHelpers`, or every registry when `credsStore` is set, has its
+ * credentials in that helper instead (see credential-helper.ts), the file keeping an empty entry.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { replaceFileSync } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
+import { helperErase, helperGet, helperStore } from './credential-helper.js';
 
 export type Credentials = { username: string; password: string } | { identityToken: string };
 
@@ -32,7 +34,20 @@ function normalizeKey(key: string): string {
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
 }
 
-type ConfigFile = Record<string, unknown> & { auths?: Record<string, Record<string, unknown>> };
+type ConfigFile = Record<string, unknown> & {
+  auths?: Record<string, Record<string, unknown>>;
+  credsStore?: unknown;
+  credHelpers?: Record<string, unknown>;
+};
+
+/** The helper that keeps `registry`'s credentials, if the config names one. */
+function helperFor(doc: ConfigFile, registry: string): string | undefined {
+  const wanted = normalizeKey(configKey(registry));
+  for (const [key, helper] of Object.entries(doc.credHelpers ?? {})) {
+    if (normalizeKey(key) === wanted && typeof helper === 'string' && helper !== '') return helper;
+  }
+  return typeof doc.credsStore === 'string' && doc.credsStore !== '' ? doc.credsStore : undefined;
+}
 
 function readConfig(path: string): ConfigFile {
   let text: string;
@@ -52,7 +67,14 @@ function readConfig(path: string): ConfigFile {
 }
 
 export function readCredentials(registry: string, path = configPath()): Credentials | undefined {
-  const auths = readConfig(path).auths ?? {};
+  const doc = readConfig(path);
+  const helper = helperFor(doc, registry);
+  if (helper !== undefined) {
+    const found = helperGet(helper, configKey(registry));
+    if (found === undefined) return undefined;
+    return found.username === '<token>' ? { identityToken: found.secret } : { username: found.username, password: found.secret };
+  }
+  const auths = doc.auths ?? {};
   const wanted = normalizeKey(configKey(registry));
   for (const [key, entry] of Object.entries(auths)) {
     if (normalizeKey(key) !== wanted || entry === null || typeof entry !== 'object') continue;
@@ -78,7 +100,14 @@ export function storeCredentials(registry: string, username: string, password: s
   const auths = { ...(doc.auths ?? {}) };
   const wanted = normalizeKey(configKey(registry));
   for (const key of Object.keys(auths)) if (normalizeKey(key) === wanted) delete auths[key];
-  auths[configKey(registry)] = { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') };
+  const helper = helperFor(doc, registry);
+  if (helper !== undefined) {
+    helperStore(helper, configKey(registry), username, password);
+    // Docker keeps an empty entry, so the registry is listed as logged in.
+    auths[configKey(registry)] = {};
+  } else {
+    auths[configKey(registry)] = { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') };
+  }
   writeConfig(path, { ...doc, auths });
 }
 
@@ -88,7 +117,9 @@ export function eraseCredentials(registry: string, path = configPath()): boolean
   const auths = { ...(doc.auths ?? {}) };
   const wanted = normalizeKey(configKey(registry));
   const keys = Object.keys(auths).filter((key) => normalizeKey(key) === wanted);
-  if (keys.length === 0) return false;
+  const helper = helperFor(doc, registry);
+  const erased = helper !== undefined && helperErase(helper, configKey(registry));
+  if (keys.length === 0) return erased;
   for (const key of keys) delete auths[key];
   writeConfig(path, { ...doc, auths });
   return true;

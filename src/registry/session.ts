@@ -166,7 +166,15 @@ export class RegistrySession {
     }
     let response: HttpResponse;
     try {
-      response = await this.withRetries('GET', () => send({ method: 'GET', url, headers }, { ca: this.endpoint.ca }));
+      if (c !== undefined && 'identityToken' in c) {
+        // An identity (refresh) token is exchanged by OAuth2, as Docker does (docs/spec/auth/oauth.md).
+        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: c.identityToken, client_id: 'lade', scope: scopes.join(' ') });
+        if (params['service'] !== undefined) form.set('service', params['service']);
+        const realm = new URL(params['realm']);
+        response = await send({ method: 'POST', url: realm, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()) }, { ca: this.endpoint.ca });
+      } else {
+        response = await this.withRetries('GET', () => send({ method: 'GET', url, headers }, { ca: this.endpoint.ca }));
+      }
     } catch (err) {
       throw new LadeError(ErrorCode.RegistryUnreachable, `cannot reach the token server of ${this.endpoint.name} (${url.origin}): ${(err as Error).message}`, { cause: err });
     }

@@ -46,6 +46,8 @@ export interface TestRegistry {
   /** for basic/token auth: the user and password that are accepted */
   user?: string;
   password?: string;
+  /** for token auth: an identity (refresh) token the token server accepts in its OAuth2 POST form */
+  identityToken?: string;
   /** for token auth: how many tokens the token server issued, and the scopes asked for (to assert caching) */
   tokenRequests?: () => Array<TokenRequest>;
   /** for token auth: the realm and service the registry's challenge names */
@@ -173,7 +175,8 @@ export async function startRegistry(t: TestContext, options: RegistryOptions = {
     } else if (auth === 'token') {
       const signer = await makeTokenSigner(dir);
       const requests: TokenRequest[] = [];
-      tokenServer = createServer((req, res) => handleTokenRequest(req, res, signer, registry.user!, registry.password!, requests));
+      registry.identityToken = randomBytes(16).toString('base64url');
+      tokenServer = createServer((req, res) => handleTokenRequest(req, res, signer, registry.user!, registry.password!, registry.identityToken!, requests));
       tokenServer.listen(0, '127.0.0.1');
       await once(tokenServer, 'listening');
       const address = tokenServer.address();
@@ -434,7 +437,9 @@ function handleTokenRequest(
   signer: TokenSigner,
   user: string,
   password: string,
+  identityToken: string,
   requests: TokenRequest[],
+  form?: URLSearchParams,
 ): void {
   const reply = (status: number, body: object) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -442,17 +447,29 @@ function handleTokenRequest(
   };
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname !== '/token') return reply(404, { errors: [{ code: 'NOT_FOUND', message: url.pathname }] });
-  if (req.method !== 'GET') {
-    res.setHeader('allow', 'GET');
-    return reply(405, { errors: [{ code: 'UNSUPPORTED', message: `${req.method} (only GET tokens are served)` }] });
+  if (req.method === 'POST' && form === undefined) {
+    // The OAuth2 form (docs/spec/auth/oauth.md): read it, then answer as for GET.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handleTokenRequest(req, res, signer, user, password, identityToken, requests, new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    return;
   }
-  const scope = url.searchParams.getAll('scope').flatMap((s) => s.split(' ').filter((x) => x !== ''));
-  const account = url.searchParams.get('account') ?? undefined;
-  const service = url.searchParams.get('service') ?? undefined;
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    res.setHeader('allow', 'GET, POST');
+    return reply(405, { errors: [{ code: 'UNSUPPORTED', message: `${req.method} (GET and POST tokens are served)` }] });
+  }
+  const params = form ?? url.searchParams;
+  const scope = params.getAll('scope').flatMap((s) => s.split(' ').filter((x) => x !== ''));
+  const account = form === undefined ? (url.searchParams.get('account') ?? undefined) : user;
+  const service = params.get('service') ?? undefined;
   const authorization = req.headers.authorization;
   let authorized = false;
   let badCredentials = false;
-  if (authorization !== undefined) {
+  if (form !== undefined) {
+    // Only the refresh-token grant, with the identity token this harness hands out.
+    authorized = form.get('grant_type') === 'refresh_token' && sameSecret(form.get('refresh_token') ?? '', identityToken);
+    badCredentials = !authorized;
+  } else if (authorization !== undefined) {
     const match = /^Basic\s+(\S+)$/i.exec(authorization);
     const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
