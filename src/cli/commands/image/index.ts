@@ -10,12 +10,13 @@ import { listCommand } from './list.js';
 import { pruneCommand } from './prune.js';
 import { loadCommand, saveCommand } from './save-load.js';
 import { removeCommand, tagCommand } from './tag-rm.js';
+import { pullCommand, pushCommand } from '../registry/index.js';
 
 export const imageCommand: GroupCommand = {
   kind: 'group',
   name: 'image',
   summary: 'Manage images',
-  commands: [historyCommand, importCommand, inspectCommand, loadCommand, listCommand, pruneCommand, removeCommand, saveCommand, tagCommand],
+  commands: [historyCommand, importCommand, inspectCommand, loadCommand, listCommand, pruneCommand, pullCommand, pushCommand, removeCommand, saveCommand, tagCommand],
 };
 
 const topLevel = topLevelForm;
