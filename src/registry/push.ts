@@ -92,6 +92,21 @@ async function upload(
   return 'pushed';
 }
 
+/** Attempts at one blob's upload: a connection that breaks during a PUT loses the whole upload. */
+const UPLOAD_ATTEMPTS = 3;
+
+/** Runs an upload again, in a new upload session, when its connection broke (as Docker retries). */
+async function withUploadRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= UPLOAD_ATTEMPTS || !(err instanceof LadeError) || err.code !== ErrorCode.RegistryUnreachable) throw err;
+      await new Promise((r) => setTimeout(r, 250 * i));
+    }
+  }
+}
+
 /** Another repository of the same registry the image is known in (it was pulled from or pushed to it). */
 function mountSource(repoDigests: readonly string[] | undefined, ref: ImageReference): string | undefined {
   for (const entry of repoDigests ?? []) {
@@ -120,7 +135,7 @@ export async function pushImage(store: ImageStore, session: RegistrySession, nam
       return;
     }
     report?.({ kind: 'pushing', digest: d.digest, size: d.size });
-    const how = await upload(session, store, ref, d, scopes, from, chunk, report);
+    const how = await withUploadRetries(() => upload(session, store, ref, d, scopes, from, chunk, report));
     report?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
   });
   // The manifest last: registries check that everything it names is there.

@@ -20,12 +20,28 @@ interface Proxy {
   requests: Array<{ path: string; range: string | undefined }>;
 }
 
-/** A forwarding proxy; `tamper` decides, per blob GET, whether to cut or alter its body. */
-async function startProxy(t: TestContext, target: string, tamper: (path: string, nth: number) => Tamper): Promise<Proxy> {
+/**
+ * A forwarding proxy; `tamper` decides, per blob GET, whether to cut or alter its body; the first
+ * `cutUploads` blob PUTs are cut half-way through their bodies.
+ */
+async function startProxy(t: TestContext, target: string, tamper: (path: string, nth: number) => Tamper, cutUploads = 0): Promise<Proxy> {
   const requests: Proxy['requests'] = [];
   const seen = new Map<string, number>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
+    if (req.method === 'PUT' && /\/blobs\/uploads\//.test(path)) {
+      requests.push({ path: `PUT ${path}`, range: undefined });
+      if (cutUploads > 0) {
+        cutUploads--;
+        const half = Number(req.headers['content-length'] ?? 0) / 2;
+        let got = 0;
+        req.on('data', (chunk: Buffer) => {
+          got += chunk.length;
+          if (got >= half) req.socket.destroy();
+        });
+        return;
+      }
+    }
     const blob = req.method === 'GET' && /\/blobs\/sha256:/.test(path);
     const nth = blob ? (seen.get(path) ?? 0) + 1 : 0;
     if (blob) {
@@ -114,3 +130,23 @@ test('bytes altered on the way are refused, and nothing of the image is kept', a
   const images = await lade(['--root', root, 'images', '-q']);
   assert.equal(images.stdout, '');
 });
+
+test('a blob upload whose connection breaks is sent again in a new upload session', async (t) => {
+  const registry = await startRegistry(t);
+  const proxy = await startProxy(t, registry.url, () => undefined, 1);
+  const base = baseStore();
+  t.after(() => rmSync(join(base.root, '..'), { recursive: true, force: true }));
+  const name = `${proxy.host}/test/base:v1`;
+  assert.equal(base.run(['tag', 'lade-fixture/base:1', name]).status, 0);
+  const pushed = await lade(['--root', base.root, 'push', name]);
+  assert.equal(pushed.status, 0, pushed.stderr);
+  const puts = proxy.requests.filter((r) => r.path.startsWith('PUT '));
+  assert.ok(puts.length >= 3, `${puts.length} upload PUTs: the layer (twice) and the config`);
+  // What the registry holds is whole: pulled straight from it, the image is the same.
+  const root = emptyRoot(t);
+  const pulled = await lade(['--root', root, 'pull', '-q', `${registry.host}/test/base:v1`]);
+  assert.equal(pulled.status, 0, pulled.stderr);
+  const ran = await lade(['--root', root, 'run', '--rm', `${registry.host}/test/base:v1`, 'true']);
+  assert.equal(ran.status, 0, ran.stderr);
+});
+
