@@ -10,6 +10,7 @@ import { openDecompressed, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import {
   documentKind,
+  isConfigType,
   inspectLayerBlob,
   isIndexType,
   MediaType,
@@ -97,7 +98,7 @@ async function fetchBlob(
   alsoTo?: (bytes: AsyncIterable<Buffer>) => Promise<void>,
 ): Promise<void> {
   const source = { session, path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`], where: `${ref.domain}/${ref.path}` };
-  const isLayer = d.mediaType !== MediaType.OciConfig && d.mediaType !== MediaType.DockerConfig;
+  const isLayer = !isConfigType(d.mediaType);
   const bytes = downloadBlob(source, d, (received) => {
     if (isLayer) onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received });
   });
@@ -161,7 +162,6 @@ class Unpacker {
       await done;
       try {
         await this.apply(i, bytes);
-        this.stored.add(i);
       } finally {
         release();
       }
