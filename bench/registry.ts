@@ -6,28 +6,31 @@
 // ends with its layers unpacked; lade's leaves them to the first run, so "pull, then run" is
 // measured too.
 // Goal (issue 6): at most a third of Docker's time.
-// Run as root: node dist/bench/registry.js [--runs N] [--no-docker]
+// Both stores live on a fresh journaled ext4: see scratch-fs.ts for why.
+// Run as root: node dist/bench/registry.js [--runs N] [--no-docker] [--in-place]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/helpers/registry.js';
-import { median, settle, timed as run } from './measure.js';
+import { dropCaches, median, settle, timed as run } from './measure.js';
 import { startDocker } from './docker.js';
 import { writeLargeProject } from './projects.js';
+import { scratchFs } from './scratch-fs.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const lade = join(repo, 'bin', 'lade');
-const work = join(tmpdir(), 'lade-bench-registry');
 
 
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 3) || 3;
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  const scratch = scratchFs('lade-bench-registry');
+  const work = scratch.dir;
+  // The registries' storage stays where the harness puts it, as a remote registry's disk would
+  // be elsewhere: a pull's syncfs must not flush what a push just sent.
+  console.log(`stores on ${scratch.description}`);
   const cleanups: Array<() => unknown> = [];
   // The test harness's registry, with this process standing in for the test.
   const fakeTest = { after: (fn: () => unknown) => cleanups.push(fn) } as unknown as TestContext;
@@ -48,57 +51,67 @@ async function main(): Promise<void> {
       dk(['builder', 'prune', '-af']);
     }
 
-    const rows: Array<[string, number, number | undefined]> = [];
-    const report = (label: string, ladeMs: number, dockerMs: number | undefined) => {
-      rows.push([label, ladeMs, dockerMs]);
+    const report = (label: string, lade: number[], docker: number[] | undefined) => {
+      const ladeMs = median(lade);
+      const dockerMs = docker && median(docker);
       const ratio = dockerMs === undefined ? '' : `  ratio ${(ladeMs / dockerMs).toFixed(2)}`;
-      console.log(`${label.padEnd(30)} lade ${ladeMs.toFixed(0).padStart(6)} ms${dockerMs === undefined ? '' : `  docker ${dockerMs.toFixed(0).padStart(6)} ms`}${ratio}`);
+      const all = (xs: number[]) => xs.map((x) => x.toFixed(0)).join('/');
+      console.log(`${label.padEnd(30)} lade ${ladeMs.toFixed(0).padStart(6)} ms${dockerMs === undefined ? '' : `  docker ${dockerMs.toFixed(0).padStart(6)} ms`}${ratio}   (runs: lade ${all(lade)}${docker === undefined ? '' : `, docker ${all(docker)}`})`);
     };
 
     const ladePush: number[] = [];
     const ladePull: number[] = [];
     const ladePullRun: number[] = [];
-    settle();
+    const dockerPush: number[] = [];
+    const dockerPull: number[] = [];
+    const dockerPullRun: number[] = [];
+    // Before each pull: the page cache dropped (see dropCaches), then what both tools read alike
+    // read back: the registry's blobs and each tool's programs (dockerd stays resident).
+    const beforePull = (dataDir: string) => {
+      dropCaches([dataDir]);
+      run(lade, ['--version']);
+      if (docker !== undefined) dk(['version']);
+    };
+    // lade and Docker take turns, so that whatever drifts on the machine meets both alike.
     for (let i = 0; i < runs; i++) {
       // A registry of its own per push: nothing of an earlier push is there to skip or mount.
+      settle();
       const registry = await startRegistry(fakeTest);
       const name = `${registry.host}/bench/lade-${i}:v1`;
       run(lade, ['--root', root, 'tag', 'bench-image', name]);
       ladePush.push(run(lade, ['--root', root, 'push', name]));
       const fresh = join(work, `pull-root-${i}`);
       run(lade, ['--root', fresh, 'load', '-i', baseTar]);
+      beforePull(registry.dataDir);
       ladePull.push(run(lade, ['--root', fresh, 'pull', name]));
       ladePullRun.push(ladePull.at(-1)! + run(lade, ['--root', fresh, 'run', '--rm', name, 'true']));
       rmSync(fresh, { recursive: true, force: true });
-    }
-    let dockerPush: number[] | undefined;
-    let dockerPull: number[] | undefined;
-    let dockerPullRun: number[] | undefined;
-    if (docker !== undefined) {
-      dockerPush = [];
-      dockerPull = [];
-      dockerPullRun = [];
+      if (docker === undefined) continue;
+
       settle();
-      for (let i = 0; i < runs; i++) {
-        const registry = await startRegistry(fakeTest);
-        const name = `${registry.host}/bench/docker-${i}:v1`;
-        dk(['tag', 'bench-image', name]);
-        dockerPush.push(dk(['push', name]));
-        // The pushed image and every name of it go, so its layers go too; the base image stays,
-        // as in lade's pull store.
-        const id = execFileSync('/usr/bin/docker', ['-H', docker.host, 'image', 'inspect', '--format', '{{.Id}}', name], { encoding: 'utf8' }).trim();
-        dk(['rmi', '-f', id]);
-        dockerPull.push(dk(['pull', name]));
-        dockerPullRun.push(dockerPull.at(-1)! + dk(['run', '--rm', '--network', 'none', name, 'true']));
-        dk(['tag', name, 'bench-image']);
-      }
+      const dockerRegistry = await startRegistry(fakeTest);
+      const dockerName = `${dockerRegistry.host}/bench/docker-${i}:v1`;
+      dk(['tag', 'bench-image', dockerName]);
+      dockerPush.push(dk(['push', dockerName]));
+      // The pushed image and every name of it go, so its layers go too; the base image stays,
+      // as in lade's pull store.
+      const id = execFileSync('/usr/bin/docker', ['-H', docker.host, 'image', 'inspect', '--format', '{{.Id}}', dockerName], { encoding: 'utf8' }).trim();
+      dk(['rmi', '-f', id]);
+      beforePull(dockerRegistry.dataDir);
+      dockerPull.push(dk(['pull', dockerName]));
+      dockerPullRun.push(dockerPull.at(-1)! + dk(['run', '--rm', '--network', 'none', dockerName, 'true']));
+      dk(['tag', dockerName, 'bench-image']);
     }
-    report('push 240 MB image', median(ladePush), dockerPush && median(dockerPush));
-    report('pull 240 MB image', median(ladePull), dockerPull && median(dockerPull));
-    report('pull, then run it', median(ladePullRun), dockerPullRun && median(dockerPullRun));
+    const withDocker = (xs: number[]) => (docker === undefined ? undefined : xs);
+    report('push 240 MB image', ladePush, withDocker(dockerPush));
+    report('pull 240 MB image', ladePull, withDocker(dockerPull));
+    report('pull, then run it', ladePullRun, withDocker(dockerPullRun));
   } finally {
     docker?.stop();
     for (const fn of cleanups.reverse()) await fn();
+    // dockerd needs a moment to let go of its mounts.
+    await new Promise((r) => setTimeout(r, 2000));
+    scratch.close();
   }
 }
 

@@ -7,9 +7,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/lade.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -23,6 +21,9 @@ await build({
   // Names are kept, so a --debug stack trace still says which function failed.
   minifyWhitespace: true,
   minifySyntax: true,
-});
+};
+await build({ ...common, entryPoints: ['dist/src/cli/main.js'], outfile: 'dist/lade.cjs' });
+// The worker that unpacks large layers (src/layer/apply-thread.ts), a script of its own beside.
+await build({ ...common, entryPoints: ['dist/src/layer/apply-thread-main.js'], outfile: 'dist/lade-apply.cjs' });
 // A cache made for an older bundle would only be rejected; start afresh.
 for (const name of readdirSync('dist')) if (name.startsWith('lade.cjs.') && name.includes('v8cache')) rmSync(`dist/${name}`, { force: true });

@@ -46,6 +46,9 @@ export interface ApplyOptions {
 
 /** overlayfs keeps its own metadata under this prefix; a layer must not be able to set it. */
 const OVERLAY_XATTR_PREFIX = 'trusted.overlay.';
+// Who creates files (the owner a new file gets), asked once.
+const EUID = process.geteuid?.() ?? -1;
+const EGID = process.getegid?.() ?? -1;
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -80,6 +83,8 @@ export interface MetadataTarget {
   isSymbolicLink(): boolean;
   uid?: number;
   gid?: number;
+  /** Its permission bits (0o7777), when known to be what they are. */
+  perm?: number;
 }
 
 export class ApplyState {
@@ -95,6 +100,13 @@ export class ApplyState {
   readonly dirTimes = new Map<string, bigint>();
   /** overlay: whiteout devices this layer made (a directory replacing one must be opaque). */
   readonly whiteoutDevices = new Set<string>();
+  /**
+   * Directories that change what a new file inside gets: setgid (the directory's group) or with a
+   * default ACL (which replaces the umask).
+   */
+  readonly specialDirs = new Set<string>();
+  /** The umask open(2) applies, read once per layer. */
+  readonly umask = process.umask();
 
   constructor(root: string, options: ApplyOptions) {
     this.resolver = new RootResolver(root);
@@ -169,12 +181,13 @@ export class ApplyState {
    * otherwise strip a capability its header does not repeat.
    */
   setMetadata(abs: string, entry: LayerEntry, target: MetadataTarget, fd?: number): void {
-    if (this.chown && (target.uid !== entry.uid || target.gid !== entry.gid)) {
+    const chown = this.chown && (target.uid !== entry.uid || target.gid !== entry.gid);
+    if (chown) {
       if (fd !== undefined) fchownSync(fd, entry.uid, entry.gid);
       else lchownSync(abs, entry.uid, entry.gid);
     }
     for (const [name, value] of entry.xattrs) this.setXattr(abs, entry.path, name, value, target);
-    if (!target.isSymbolicLink()) {
+    if (!target.isSymbolicLink() && (chown || target.perm !== entry.mode)) {
       if (fd !== undefined) fchmodSync(fd, entry.mode);
       else chmodSync(abs, entry.mode);
     }
@@ -183,6 +196,20 @@ export class ApplyState {
     if (fd !== undefined) futimesSync(fd, time, time);
     else if (target.isSymbolicLink()) lutimesSync(abs, time, time);
     else utimesSync(abs, time, time);
+  }
+
+  /**
+   * Whether a file created in directory `dir` certainly gets this process's owner and the mode
+   * open(2) asks for less the umask: in an empty upper directory every directory is this
+   * layer's, and only a setgid one or one with a default ACL changes either.
+   */
+  plainParent(dir: string): boolean {
+    return this.mode === 'overlay' && !this.specialDirs.has(dir);
+  }
+
+  /** The owner a file this process creates in a plain parent gets. */
+  get creator(): { uid: number; gid: number } {
+    return { uid: EUID, gid: EGID };
   }
 
   /** Directory times, last: creating entries inside a directory changes its mtime. */

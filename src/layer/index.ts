@@ -5,6 +5,7 @@ export { measureLayer, type LayerMeasure } from './measure-layer.js';
 export { FileBody } from './file-body.js';
 export { packDirectory, type PackOptions } from './pack-directory.js';
 export { applyLayer, type ApplyStats } from './apply-layer.js';
+export { applyLayerOnThread } from './apply-thread.js';
 export type { ApplyOptions, WhiteoutMode } from './apply-state.js';
 export {
   walkTree,

@@ -35,6 +35,7 @@ export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, Media
 /** Registries accept manifests up to 4 MiB. */
 const MANIFEST_LIMIT = 4 << 20;
 const PARALLEL_LAYERS = 4;
+const TEE_AHEAD = 256;
 
 export interface PullEvent {
   /** `resolved` once the manifest is known; then per layer `exists` or `waiting`, `downloading`, `done`. */
@@ -95,17 +96,20 @@ async function fetchBlob(
   ref: ImageReference,
   d: Descriptor,
   onProgress?: (e: PullEvent) => void,
-  alsoTo?: (bytes: AsyncIterable<Buffer>) => Promise<void>,
+  alsoTo?: (bytes: AsyncIterable<Buffer>, stored: Promise<unknown>) => Promise<void>,
 ): Promise<void> {
   const source = { session, path: `${repoPath(ref)}/blobs/${d.digest}`, scopes: [`repository:${ref.path}:pull`], where: `${ref.domain}/${ref.path}` };
   const isLayer = !isConfigType(d.mediaType);
   const bytes = downloadBlob(source, d, (received) => {
     if (isLayer) onProgress?.({ kind: 'downloading', digest: d.digest, size: d.size, received });
   });
-  const [toStore, toReader] = alsoTo === undefined ? [bytes, undefined] : tee(bytes);
+  // Up to TEE_AHEAD chunks (about 16 MiB) are held for the unpacking side, so the download goes
+  // on while the layer before this one is still being unpacked.
+  const [toStore, toReader] = alsoTo === undefined ? [bytes, undefined] : tee(bytes, TEE_AHEAD);
   try {
     // Both must succeed; the first failure (the real one) is what is thrown.
-    await Promise.all([store.content.write(toStore, { digest: d.digest as Digest, size: d.size }), toReader === undefined ? undefined : alsoTo!(toReader)]);
+    const stored = store.content.write(toStore, { digest: d.digest as Digest, size: d.size });
+    await Promise.all([stored, toReader === undefined ? undefined : alsoTo!(toReader, stored)]);
   } catch (err) {
     if (err instanceof LadeError && (err.code === ErrorCode.DigestMismatch || err.code === ErrorCode.SizeMismatch)) {
       throw new LadeError(err.code, `${d.digest} downloaded from ${ref.domain}/${ref.path} is not what the manifest names: ${err.message}`, { hint: 'Nothing of it was kept; pull again.' });
@@ -142,26 +146,35 @@ class Unpacker {
     return i === 0 ? undefined : this.chain[i - 1];
   }
 
-  private async apply(i: number, bytes: AsyncIterable<Uint8Array>): Promise<void> {
-    const { stream } = await openDecompressed(bytes);
-    const result = await this.snapshotter.apply(this.chain[i]!, this.parent(i), stream, { diffId: this.diffIds[i]! });
+  /**
+   * With `stored` (the content store's check of the same bytes against the layer's digest), an
+   * uncompressed layer whose digest is its diffID is not hashed a second time.
+   */
+  private async apply(i: number, bytes: AsyncIterable<Uint8Array>, stored?: Promise<unknown>): Promise<void> {
+    const { compression, stream } = await openDecompressed(bytes);
+    const diffId = this.diffIds[i]!;
+    const sameBytes = stored !== undefined && compression === 'none' && this.layers[i]!.digest === diffId;
+    const sizeHint = this.layers[i]!.size;
+    const result = await this.snapshotter.apply(this.chain[i]!, this.parent(i), stream, sameBytes ? { diffId, verifiedBy: stored, sizeHint } : { diffId, sizeHint });
     if (result !== undefined) this.sizes.set(i, result.unpacked);
   }
 
   /**
-   * The reader a download of layer `i` should feed, when `i` is the next layer to unpack: it
-   * starts once the layer before it is in (the tee holds the download back meanwhile).
+   * The reader a download of layer `i` should feed, when every layer before it still to unpack
+   * is in the store already (a live reader waiting on another download would hold its own back):
+   * it starts once the layer before it is in (the tee holds the download back meanwhile).
    */
-  liveReader(i: number): ((bytes: AsyncIterable<Buffer>) => Promise<void>) | undefined {
+  liveReader(i: number): ((bytes: AsyncIterable<Buffer>, stored: Promise<unknown>) => Promise<void>) | undefined {
+    void this.drain();
     if (i !== this.next) return undefined;
     this.next++;
     const done = this.running.then(() => undefined);
     let release!: () => void;
     this.running = new Promise<void>((resolve) => (release = resolve));
-    return async (bytes) => {
+    return async (bytes, stored) => {
       await done;
       try {
-        await this.apply(i, bytes);
+        await this.apply(i, bytes, stored);
       } finally {
         release();
       }
@@ -179,14 +192,18 @@ class Unpacker {
     return this.drain();
   }
 
-  /** Unpacks, from the store, every next layer already there. */
+  /**
+   * Queues, from the store, every next layer already there; settles when the queue is done. The
+   * queue is extended at once, so that a download starting next knows where unpacking will be.
+   */
   drain(): Promise<void> {
-    this.running = this.running.then(async () => {
-      while (this.next < this.layers.length && this.stored.has(this.next)) {
-        const i = this.next++;
-        await this.apply(i, await this.store.content.openRead(this.layers[i]!.digest as Digest));
-      }
-    });
+    while (this.next < this.layers.length && this.stored.has(this.next)) {
+      const i = this.next++;
+      this.running = this.running.then(async () => this.apply(i, await this.store.content.openRead(this.layers[i]!.digest as Digest)));
+      // A failure reaches whoever awaits the queue (a drain, or the live reader after it); until
+      // then it must not count as unhandled.
+      this.running.catch(() => undefined);
+    }
     return this.running;
   }
 }

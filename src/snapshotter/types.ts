@@ -48,6 +48,17 @@ export interface ApplySnapshotOptions {
    * committed only if the bytes read hash to it (DIGEST_MISMATCH otherwise, nothing kept).
    */
   diffId?: Digest;
+  /**
+   * The same check made by the caller instead, on the same bytes as they are read (a content
+   * store writing an uncompressed layer blob, whose digest is its diff ID): the bytes are not
+   * hashed again, and the snapshot is committed only once this resolves.
+   */
+  verifiedBy?: Promise<unknown>;
+  /**
+   * About how many bytes the layer is (a descriptor's size): a large one is unpacked on a worker
+   * thread, so that whoever produces the bytes (a download) is not held up by file creation.
+   */
+  sizeHint?: number;
 }
 
 export interface SnapshotUsage {

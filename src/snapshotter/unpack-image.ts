@@ -40,7 +40,7 @@ export async function unpackImage(snapshotter: Snapshotter, images: ImageStore, 
     const existing = await snapshotter.stat(name);
     if (existing === undefined || existing.kind !== 'committed') {
       const { stream } = await openDecompressed(await images.content.openRead(layers[i]!.digest));
-      await snapshotter.apply(name, parent, stream, { diffId: diffIds[i]! });
+      await snapshotter.apply(name, parent, stream, { diffId: diffIds[i]!, sizeHint: layers[i]!.size });
     }
     parent = name;
   }
