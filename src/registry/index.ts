@@ -6,7 +6,7 @@ export { endpointFor, isLoopback, type Endpoint, type EndpointOptions } from './
 export { configPath, eraseCredentials, readCredentials, storeCredentials, type Credentials } from './credentials.js';
 export { RegistrySession } from './session.js';
 export { pullImage, MANIFEST_ACCEPT, type PullEvent, type PullResult } from './pull.js';
-export { pushImage, type PushEvent, type PushResult } from './push.js';
+export { pushImage, type PushEvent, type PushOptions, type PushResult } from './push.js';
 export { parseChallenges, type Challenge } from './challenge.js';
 export { closeConnections } from './http.js';
 

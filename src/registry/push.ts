@@ -1,21 +1,27 @@
 /**
  * `lade push`: an image's layers and config to a repository, each only when the registry lacks
- * it (HEAD first), uploaded in one PUT of an upload session; then the manifest under the tag. A
- * layer a build made is stored as its snapshot and is read (made, and checked against its digest)
- * as it is sent.
+ * it (HEAD first), uploaded in one PUT of an upload session (or in chunks); then the manifest
+ * under the tag. Layers stored uncompressed are compressed first, gzip unless asked otherwise
+ * (push-form.ts), and the manifest pushed names those; a layer a build made is read from its
+ * snapshot (made, and checked against its digest) as it is compressed or sent.
  */
 import { Readable } from 'node:stream';
 import type { Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { tagName, type Descriptor, type ImageStore } from '../image/index.js';
+import { tagName, type Descriptor, type ImageStore, type LayerCompression } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import { chunkSize, uploadInChunks } from './chunked-upload.js';
 import { discard } from './http.js';
 import { eachLimited } from './parallel.js';
+import { pushForm } from './push-form.js';
 import { responseError, type RegistrySession } from './session.js';
 
 export interface PushEvent {
-  kind: 'exists' | 'pushing' | 'uploading' | 'pushed' | 'mounted';
+  /** `compressing` comes before a layer stored uncompressed is compressed for the push. */
+  kind: 'compressing' | 'exists' | 'pushing' | 'uploading' | 'pushed' | 'mounted';
+  /** The layer's diffID: what Docker's push lines name a layer by, whatever form it is sent in. */
+  layer: string;
+  /** The blob sent. */
   digest: string;
   size: number;
   /** `uploading`: bytes sent so far. */
@@ -54,7 +60,7 @@ async function upload(
   scopes: string[],
   from: string | undefined,
   chunk: number,
-  onProgress?: (e: PushEvent) => void,
+  onProgress?: (e: Omit<PushEvent, 'layer'>) => void,
 ): Promise<'mounted' | 'pushed'> {
   const query = from === undefined ? '' : `?mount=${encodeURIComponent(d.digest)}&from=${encodeURIComponent(from)}`;
   // Mounting needs pull access to the source repository too, in the same token.
@@ -117,46 +123,62 @@ function mountSource(repoDigests: readonly string[] | undefined, ref: ImageRefer
   return undefined;
 }
 
-export async function pushImage(store: ImageStore, session: RegistrySession, name: string, onProgress?: (e: PushEvent) => void): Promise<PushResult> {
+export interface PushOptions {
+  /**
+   * How layers stored uncompressed are sent: gzip (the default, as Docker and BuildKit), zstd, or
+   * `none` (as stored). Layers stored compressed are sent as they are.
+   */
+  compression?: LayerCompression;
+}
+
+export async function pushImage(store: ImageStore, session: RegistrySession, name: string, onProgress?: (e: PushEvent) => void, options: PushOptions = {}): Promise<PushResult> {
   const ref = parseImageReference(name);
   if (ref.digest !== undefined) throw new LadeError(ErrorCode.Usage, `cannot push a digest reference: ${name}`, { hint: 'Tag the image (`lade tag`) and push the tag.' });
   const chunk = chunkSize();
   const image = await store.load(await store.find(tagName(name)));
   const scopes = [`repository:${ref.path}:pull,push`];
-  const blobs = [...image.manifest.layers, image.manifest.config];
-  let present = 0;
-  const from = mountSource(image.record.repoDigests, ref);
-  await eachLimited(blobs, PARALLEL_BLOBS, async (d) => {
-    // Layers are reported, as Docker reports them; the config goes quietly.
-    const report = d === image.manifest.config ? undefined : onProgress;
-    if (await blobExists(session, ref, d, scopes)) {
-      present++;
-      report?.({ kind: 'exists', digest: d.digest, size: d.size });
-      return;
-    }
-    report?.({ kind: 'pushing', digest: d.digest, size: d.size });
-    const how = await withUploadRetries(() => upload(session, store, ref, d, scopes, from, chunk, report));
-    report?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
+  return store.withLease(async (lease) => {
+    const diffIds = image.config.rootfs?.diff_ids ?? [];
+    const layerOf = (i: number, d: Descriptor) => diffIds[i] ?? d.digest;
+    const stored = image.manifest.layers;
+    const form = await pushForm(store, image, options.compression ?? 'gzip', lease, (layer) =>
+      onProgress?.({ kind: 'compressing', layer: layerOf(stored.indexOf(layer), layer), digest: layer.digest, size: layer.size }),
+    );
+    const blobs = [...form.manifest.layers, form.manifest.config];
+    let present = 0;
+    const from = mountSource(image.record.repoDigests, ref);
+    await eachLimited([...blobs.entries()], PARALLEL_BLOBS, async ([i, d]) => {
+      // Layers are reported, as Docker reports them; the config goes quietly.
+      const report = d === form.manifest.config || onProgress === undefined ? undefined : (e: Omit<PushEvent, 'layer'>) => onProgress({ ...e, layer: layerOf(i, d) });
+      if (await blobExists(session, ref, d, scopes)) {
+        present++;
+        report?.({ kind: 'exists', digest: d.digest, size: d.size });
+        return;
+      }
+      report?.({ kind: 'pushing', digest: d.digest, size: d.size });
+      const how = await withUploadRetries(() => upload(session, store, ref, d, scopes, from, chunk, report));
+      report?.(how === 'mounted' ? { kind: 'mounted', digest: d.digest, size: d.size, from: from! } : { kind: 'pushed', digest: d.digest, size: d.size });
+    });
+    // The manifest last: registries check that everything it names is there.
+    const tag = ref.tag ?? 'latest';
+    const put = await session.request({ method: 'PUT', path: `/v2/${ref.path}/manifests/${tag}`, headers: { 'Content-Type': form.descriptor.mediaType }, body: form.bytes, scopes });
+    if (put.status !== 201) throw await responseError(put, `cannot push the manifest of ${name}`, ref.domain);
+    discard(put);
+    const { record } = image;
+    const manifest = record.manifest;
+    await store.add(
+      {
+        target: manifest,
+        manifest,
+        id: record.id,
+        size: record.size,
+        ...(record.created === undefined ? {} : { created: record.created }),
+        ...(record.layerSizes === undefined ? {} : { layerSizes: record.layerSizes }),
+        repoDigests: [`${ref.domain}/${ref.path}@${form.descriptor.digest}`],
+        ...(form.descriptor.digest === manifest.digest ? {} : { pushed: [form.descriptor] }),
+      },
+      [],
+    );
+    return { tag, digest: form.descriptor.digest as Digest, size: form.bytes.length, uploaded: blobs.length - present, present };
   });
-  // The manifest last: registries check that everything it names is there.
-  const manifest = image.record.manifest;
-  const bytes = await store.content.readBytes(manifest.digest as Digest);
-  const tag = ref.tag ?? 'latest';
-  const put = await session.request({ method: 'PUT', path: `/v2/${ref.path}/manifests/${tag}`, headers: { 'Content-Type': manifest.mediaType }, body: bytes, scopes });
-  if (put.status !== 201) throw await responseError(put, `cannot push the manifest of ${name}`, ref.domain);
-  discard(put);
-  const { record } = image;
-  await store.add(
-    {
-      target: manifest,
-      manifest,
-      id: record.id,
-      size: record.size,
-      ...(record.created === undefined ? {} : { created: record.created }),
-      ...(record.layerSizes === undefined ? {} : { layerSizes: record.layerSizes }),
-      repoDigests: [`${ref.domain}/${ref.path}@${manifest.digest}`],
-    },
-    [],
-  );
-  return { tag, digest: manifest.digest as Digest, size: bytes.length, uploaded: blobs.length - present, present };
 }

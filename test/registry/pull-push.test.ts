@@ -159,9 +159,9 @@ test('token auth: Bearer tokens from the realm with the credentials, one per sco
 test('a blob corrupted in the registry is refused on pull and nothing of the image is kept', async (t) => {
   const registry = await startRegistry(t);
   const s = stores(t, registry);
-  ok(await lade(['--root', s.from, 'push', s.name]), 'push');
+  // Sent as stored (uncompressed), so the blob's digest is its diffID.
+  ok(await lade(['--root', s.from, 'push', '--compression', 'none', s.name]), 'push');
   const layer = (await inspect(s.from, s.name)).RootFS.Layers[0]!;
-  // The fixture's layer is stored uncompressed, so its blob digest is its diffID.
   const path = registry.blobPath(layer);
   const bytes = readFileSync(path);
   const middle = bytes.length >> 1;
@@ -174,6 +174,10 @@ test('a blob corrupted in the registry is refused on pull and nothing of the ima
   const images = ok(await lade(['--root', s.to, 'images', '-q']), 'images');
   assert.equal(images.stdout, '');
   assert.throws(() => readFileSync(join(s.to, 'content', 'blobs', 'sha256', layer.slice(7))), /ENOENT/);
+  // Nor was the layer's snapshot committed: it was unpacked while it downloaded.
+  const metadata = join(s.to, 'snapshots', 'overlay', 'metadata.json');
+  const committed = existsSync(metadata) ? Object.keys((JSON.parse(readFileSync(metadata, 'utf8')) as { snapshots: object }).snapshots) : [];
+  assert.deepEqual(committed, []);
 });
 
 test('a blob larger than LADE_PUSH_CHUNK_SIZE goes in chunks (PATCH, then PUT), and pulls back whole', async (t) => {

@@ -40,6 +40,8 @@ export interface NewImage {
   layerSizes?: number[];
   created?: string;
   repoDigests?: string[];
+  /** Manifests it was pushed as (see ImageRecord.pushed); added to those already recorded. */
+  pushed?: Descriptor[];
 }
 
 export interface RemoveOptions {
@@ -163,6 +165,9 @@ class Store implements ImageStore {
       if (image.layerSizes !== undefined) record.layerSizes = [...image.layerSizes];
       const repoDigests = [...new Set([...(previous?.repoDigests ?? []), ...(image.repoDigests ?? [])])];
       if (repoDigests.length > 0) record.repoDigests = repoDigests;
+      const pushed = [...(previous?.pushed ?? [])];
+      for (const d of image.pushed ?? []) if (!pushed.some((p) => p.digest === d.digest)) pushed.push({ mediaType: d.mediaType, digest: d.digest, size: d.size });
+      if (pushed.length > 0) record.pushed = pushed;
       records.images[key] = record;
       const target = { mediaType: image.target.mediaType, digest: image.target.digest, size: image.target.size };
       for (const tag of tags) records.tags[tag] = { target, manifest: key, lastTagTime: now() };
@@ -262,10 +267,12 @@ class Store implements ImageStore {
       }
     }
     for (const record of Object.values(records.images)) {
-      if (!(await mark(record.manifest.digest))) continue;
-      const manifest = parseManifest(await this.content.readBytes(record.manifest.digest, { maxSize: 4 << 20 }));
-      await mark(manifest.config.digest);
-      for (const layer of manifest.layers) await mark(layer.digest);
+      for (const descriptor of [record.manifest, ...(record.pushed ?? [])]) {
+        if (!(await mark(descriptor.digest))) continue;
+        const manifest = parseManifest(await this.content.readBytes(descriptor.digest, { maxSize: 4 << 20 }));
+        await mark(manifest.config.digest);
+        for (const layer of manifest.layers) await mark(layer.digest);
+      }
     }
     let blobs = 0;
     let bytes = 0;

@@ -23,6 +23,11 @@ export interface ImageRecord {
   added: string;
   /** `repo@digest` names the image is known by in registries (Docker's `RepoDigests`). */
   repoDigests?: string[];
+  /**
+   * Manifests the image was pushed as, naming compressed forms of its uncompressed layers: kept
+   * (with those blobs) while the image is, so another push compresses nothing again.
+   */
+  pushed?: Descriptor[];
 }
 
 export interface TagRecord {

@@ -1,5 +1,5 @@
 /** `lade pull` and `lade push`, with Docker's output (one line per layer in plain output). */
-import { displayName, openImageStore, tagName } from '../../../image/index.js';
+import { displayName, openImageStore, tagName, type LayerCompression } from '../../../image/index.js';
 import { closeConnections, openSession, pullImage, pushImage, type PullEvent, type PushEvent } from '../../../registry/index.js';
 import { parseImageReference } from '../../../reference/index.js';
 import { openSnapshotter } from '../../../snapshotter/index.js';
@@ -87,19 +87,29 @@ export const pushCommand: LeafCommand = {
   usage: '[OPTIONS] NAME[:TAG]',
   summary: 'Upload an image to a registry',
   args: { min: 1, max: 1 },
-  options: TRANSFER_OPTIONS,
+  options: [
+    ...TRANSFER_OPTIONS,
+    {
+      long: 'compression',
+      type: 'string',
+      description: 'Compress layers stored uncompressed with gzip (default, as Docker), zstd, or not at all ("none"); compressed layers go as they are',
+      choices: ['gzip', 'zstd', 'none'],
+    },
+  ],
   async run(ctx, args, options) {
     const { name, ref, quiet, store, session } = await transfer(ctx, args, options);
+    const compression = typeof options['compression'] === 'string' ? (options['compression'] as LayerCompression) : undefined;
     if (!quiet) ctx.out.stdout(`The push refers to repository [${ref.domain}/${ref.path}]\n`);
     const progress = transferProgress((t) => ctx.out.stdout(t), process.stdout.isTTY === true);
+    // Keyed by diffID, as Docker's lines are, whatever form a layer is sent in.
     const lines = (e: PushEvent): void => {
-      if (e.kind === 'exists') progress.update(e.digest, 'Layer already exists');
-      else if (e.kind === 'pushing') progress.update(e.digest, 'Preparing');
-      else if (e.kind === 'uploading') progress.update(e.digest, 'Pushing', e.sent, e.size);
-      else if (e.kind === 'pushed') progress.update(e.digest, 'Pushed');
-      else progress.update(e.digest, `Mounted from ${e.from}`);
+      if (e.kind === 'compressing' || e.kind === 'pushing') progress.update(e.layer, 'Preparing');
+      else if (e.kind === 'exists') progress.update(e.layer, 'Layer already exists');
+      else if (e.kind === 'uploading') progress.update(e.layer, 'Pushing', e.sent, e.size);
+      else if (e.kind === 'pushed') progress.update(e.layer, 'Pushed');
+      else progress.update(e.layer, `Mounted from ${e.from}`);
     };
-    const result = await pushImage(store, session, name, quiet ? undefined : lines).finally(() => {
+    const result = await pushImage(store, session, name, quiet ? undefined : lines, compression === undefined ? {} : { compression }).finally(() => {
       progress.end();
       closeConnections();
     });
