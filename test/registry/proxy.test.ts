@@ -22,17 +22,22 @@ interface Proxy {
 
 /**
  * A forwarding proxy; `tamper` decides, per blob GET, whether to cut or alter its body; the first
- * `cutUploads` blob PUTs are cut half-way through their bodies.
+ * `cutUploads` blob PUTs, and the PATCHes numbered in `cutPatches` (from 1), are cut half-way
+ * through their bodies, before any of it reaches the registry.
  */
-async function startProxy(t: TestContext, target: string, tamper: (path: string, nth: number) => Tamper, cutUploads = 0): Promise<Proxy> {
+async function startProxy(t: TestContext, target: string, tamper: (path: string, nth: number) => Tamper, cutUploads = 0, cutPatches: number[] = []): Promise<Proxy> {
   const requests: Proxy['requests'] = [];
   const seen = new Map<string, number>();
+  let patches = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
-    if (req.method === 'PUT' && /\/blobs\/uploads\//.test(path)) {
-      requests.push({ path: `PUT ${path}`, range: undefined });
-      if (cutUploads > 0) {
-        cutUploads--;
+    if (/\/blobs\/uploads\//.test(path) && req.method !== 'PUT') {
+      requests.push({ path: `${req.method} ${path}`, range: req.headers['content-range'] });
+    }
+    if ((req.method === 'PUT' && /\/blobs\/uploads\//.test(path)) || (req.method === 'PATCH' && cutPatches.includes(++patches))) {
+      if (req.method === 'PUT') requests.push({ path: `PUT ${path}`, range: undefined });
+      if (req.method === 'PATCH' || cutUploads > 0) {
+        if (req.method === 'PUT') cutUploads--;
         const half = Number(req.headers['content-length'] ?? 0) / 2;
         let got = 0;
         req.on('data', (chunk: Buffer) => {
@@ -130,6 +135,29 @@ test('bytes altered on the way are refused, and nothing of the image is kept', a
   assert.match(pulled.stderr, new RegExp(`${layer} downloaded from .* is not what the manifest names`));
   const images = await lade(['--root', root, 'images', '-q']);
   assert.equal(images.stdout, '');
+});
+
+test('a chunk whose connection breaks is sent again in the same upload session, from what the registry holds', async (t) => {
+  const registry = await startRegistry(t);
+  // The second chunk is cut.
+  const proxy = await startProxy(t, registry.url, () => undefined, 0, [2]);
+  const base = baseStore();
+  t.after(() => rmSync(join(base.root, '..'), { recursive: true, force: true }));
+  const name = `${proxy.host}/test/chunks:v1`;
+  assert.equal(base.run(['tag', 'lade-fixture/base:1', name]).status, 0);
+  const pushed = await ladeAsync(['--root', base.root, 'push', '--compression', 'none', name], { env: { LADE_PUSH_CHUNK_SIZE: String(256 << 10) } });
+  assert.equal(pushed.status, 0, pushed.stderr);
+  const upload = proxy.requests.filter((r) => r.path.startsWith('POST ') || r.path.startsWith('PATCH ') || r.path.startsWith('GET '));
+  const layerSession = upload.findIndex((r) => r.path.startsWith('PATCH '));
+  const seq = upload.slice(layerSession, layerSession + 4).map((r) => `${r.path.split(' ')[0]} ${r.range ?? ''}`.trim());
+  const chunk = 256 << 10;
+  assert.deepEqual(seq, [`PATCH 0-${chunk - 1}`, `PATCH ${chunk}-${2 * chunk - 1}`, 'GET', `PATCH ${chunk}-${2 * chunk - 1}`], JSON.stringify(upload));
+  assert.equal(upload.filter((r) => r.path.startsWith('POST ')).length, 2, 'one upload session for the layer, one for the config');
+  const root = emptyRoot(t);
+  const pulled = await lade(['--root', root, 'pull', '-q', `${registry.host}/test/chunks:v1`]);
+  assert.equal(pulled.status, 0, pulled.stderr);
+  const ran = await lade(['--root', root, 'run', '--rm', `${registry.host}/test/chunks:v1`, 'true']);
+  assert.equal(ran.status, 0, ran.stderr);
 });
 
 test('a blob upload whose connection breaks is sent again in a new upload session', async (t) => {
