@@ -2,9 +2,10 @@
  * gzip compression on several cores whose output does not depend on how many there are (pigz's
  * scheme). The input is cut at fixed 1 MiB boundaries; each block is deflated on libuv's thread
  * pool with the previous block's last 32 KiB as preset dictionary (so the ratio stays that of one
- * stream) and ends with a sync flush, the last with a finish. Between one RFC 1952 header and the
- * CRC-32/ISIZE trailer the blocks form a single ordinary gzip member that any gunzip reads.
- * Layer digests stay reproducible: same input and level, same bytes, on any machine.
+ * stream) and ends with a sync flush, the last with a finish; a block that does not compress is
+ * stored (see deflateBlock). Between one RFC 1952 header and the CRC-32/ISIZE trailer the blocks
+ * form a single ordinary gzip member that any gunzip reads. Layer digests stay reproducible: same
+ * input and level, same bytes, on any machine.
  */
 import { availableParallelism } from 'node:os';
 import { Transform } from 'node:stream';
@@ -23,10 +24,32 @@ const WINDOW = 32 << 10;
  */
 const IN_FLIGHT = Math.max(2, Math.min(2 * availableParallelism(), Number(process.env['UV_THREADPOOL_SIZE']) || 4));
 
-function deflateBlock(input: Buffer, options: ZlibOptions): Promise<Buffer> {
+/** Bytes tried, in SAMPLES pieces spread over a block, to tell whether it compresses at all. */
+const SAMPLE = 16 << 10;
+const SAMPLES = 4;
+/** A block whose sample deflates to more than this share of itself is stored, not deflated. */
+const STORE_ABOVE = 0.97;
+
+function deflate(input: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     deflateRaw(input, options, (err, out) => (err === null ? resolve(out) : reject(err)));
   });
+}
+
+/**
+ * One block, deflated; or, when a sample of it (at level 1) does not get 3% smaller, in stored
+ * deflate blocks, as zstd stores what it cannot compress. Data that does not compress is the
+ * slowest for deflate (about 50 MB/s a core at any level) and gains nothing from it; stored, it
+ * costs a copy. The choice depends on the bytes alone, so the output stays reproducible.
+ */
+async function deflateBlock(input: Buffer, options: ZlibOptions): Promise<Buffer> {
+  if (input.byteLength >= SAMPLES * SAMPLE && options.level !== 0) {
+    const step = Math.floor(input.byteLength / SAMPLES);
+    const sample = Buffer.concat(Array.from({ length: SAMPLES }, (_, i) => input.subarray(i * step, i * step + SAMPLE)));
+    const tried = await deflate(sample, { level: 1, memLevel: 9 });
+    if (tried.byteLength > sample.byteLength * STORE_ABOVE) return deflate(input, { ...options, level: 0 });
+  }
+  return deflate(input, options);
 }
 
 class ParallelGzip extends Transform {

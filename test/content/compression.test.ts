@@ -306,3 +306,23 @@ test('a compressed blob damaged on disk: the digest error reaches the decompress
     await tmp.cleanup();
   }
 });
+
+test('gzip stores blocks that do not compress, compresses those that do, and gzip(1) reads both', async () => {
+  // Like a layer of random files: their tar headers (mostly zeros) would save deflate about 2%.
+  const noise = pseudoRandomBytes('incompressible', 3 * MiB);
+  for (let at = 0; at + 512 <= noise.byteLength; at += 24_000) noise.fill(0, at, at + 512);
+  const text = Buffer.from('COPY . /app\nRUN npm ci --omit=dev\n'.repeat(Math.ceil((3 * MiB) / 36))).subarray(0, 3 * MiB);
+  for (const [what, input, low, high] of [
+    ['random bytes', noise, 0.999, 1.001],
+    ['text', text, 0, 0.05],
+    ['random, then text', Buffer.concat([noise, text]), 0.5, 0.52],
+  ] as const) {
+    const packed = await through(input, compressStream('gzip'), 65_536);
+    const ratio = packed.byteLength / input.byteLength;
+    assert.ok(ratio >= low && ratio <= high, `${what}: ${packed.byteLength} of ${input.byteLength} bytes`);
+    const cli = spawnSync('gzip', ['-dc'], { input: packed, maxBuffer: 64 * MiB });
+    assert.equal(cli.status, 0, `gzip -dc of ${what}: ${cli.stderr}`);
+    assert.ok(cli.stdout.equals(input), `gzip -dc output for ${what}`);
+    assert.ok((await through(input, compressStream('gzip'), 12_345)).equals(packed), `${what}: the same bytes whatever the input's chunks`);
+  }
+});
