@@ -47,8 +47,7 @@ export interface ApplyOptions {
 /** overlayfs keeps its own metadata under this prefix; a layer must not be able to set it. */
 const OVERLAY_XATTR_PREFIX = 'trusted.overlay.';
 // Who creates files (the owner a new file gets), asked once.
-const EUID = process.geteuid?.() ?? -1;
-const EGID = process.getegid?.() ?? -1;
+const CREATOR = { uid: process.geteuid?.() ?? -1, gid: process.getegid?.() ?? -1 } as const;
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -208,8 +207,8 @@ export class ApplyState {
   }
 
   /** The owner a file this process creates in a plain parent gets. */
-  get creator(): { uid: number; gid: number } {
-    return { uid: EUID, gid: EGID };
+  get creator(): { readonly uid: number; readonly gid: number } {
+    return CREATOR;
   }
 
   /** Directory times, last: creating entries inside a directory changes its mtime. */

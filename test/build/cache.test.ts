@@ -121,3 +121,20 @@ test('build cache: a rebuild from the cache gives the same image ID (history tim
   assert.equal(id(), first);
   assert.notEqual(id(['--no-cache']), first, 'steps run again are new layers with new times');
 });
+
+test('build cache outlives the image: after rmi a rebuild runs nothing and gives the same image ID, which saves whole', () => {
+  const dir = project({ 'a.txt': 'kept\n', 'b.txt': 'b\n' }, DOCKERFILE);
+  const tag = 'lade-test/cache-outlives:1';
+  const first = build(dir, ['-t', tag]);
+  assert.equal(first.ran.length, 4);
+  const id = store.run(['image', 'inspect', '-f', '{{.Id}}', tag]).stdout.trim();
+  const removed = store.run(['rmi', tag]);
+  assert.equal(removed.status, 0, removed.stderr);
+  const again = build(dir, ['-t', tag]);
+  assert.deepEqual(again.ran, [], "removing the image leaves the build cache, as Docker's");
+  assert.equal(store.run(['image', 'inspect', '-f', '{{.Id}}', tag]).stdout.trim(), id, 'the same image ID (the cache keeps the layer times)');
+  // Its layers, recorded again from their snapshots, read back whole (checked against their digests).
+  const out = join(tempDir('lade-cache-save-'), 'image.tar');
+  const saved = store.run(['save', '-o', out, tag]);
+  assert.equal(saved.status, 0, saved.stderr);
+});

@@ -1,11 +1,10 @@
 /** The build's OpAdapter: each op kind bound to the snapshotter, executor and stores. */
 import type { Vertex, VertexId } from '../../graph/index.js';
-import type { Digest } from '../../content/index.js';
 import type { OpAdapter, OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
 import { runExec } from './exec.js';
 import { runFile } from './file.js';
-import { asRootfs, EMPTY_ROOTFS, toOpResult, type BuildResult } from './results.js';
+import { asRootfs, EMPTY_ROOTFS, layersPresent, toOpResult, type BuildResult } from './results.js';
 import { contextKey, imageKey, runContext, runImage } from './sources.js';
 
 export function createBuildAdapter(deps: BuildDeps): OpAdapter {
@@ -39,8 +38,7 @@ export function createBuildAdapter(deps: BuildDeps): OpAdapter {
       const r = result as unknown as BuildResult;
       if (r.kind !== 'rootfs') return false;
       if (r.snapshot !== null && (await deps.snapshotter.stat(r.snapshot))?.kind !== 'committed') return false;
-      for (const layer of r.layers) if (!(await deps.images.content.has(layer.digest as Digest))) return false;
-      return true;
+      return layersPresent(deps.images, deps.snapshotter, r.layers);
     },
     cacheable(vertex: Vertex): boolean {
       return vertex.op.kind === 'exec' || vertex.op.kind === 'file';

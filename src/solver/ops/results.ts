@@ -80,3 +80,21 @@ export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, 
   const layer: LayerRef = { diffId: measured.digest, digest: measured.digest, size: measured.size, mediaType: MediaType.OciLayer, unpacked: measure.unpacked, created: new Date().toISOString() };
   return { kind: 'rootfs', snapshot: name, layers: [...parent.layers, layer] };
 }
+
+/**
+ * Whether every layer of a cached result is in the content store, recording again, as deferred
+ * blobs, the layers a step made whose snapshots are still committed. Removing an image removes
+ * its blobs, and a build layer's blob is only a record of how to make it from its snapshot; the
+ * build cache, as BuildKit's, outlives the image (`lade builder prune` is what drops it), so a
+ * rebuild after `lade rmi` is still a hit, with the same image ID. Reading such a blob checks it
+ * against its digest, as for any deferred blob.
+ */
+export async function layersPresent(images: ImageStore, snapshotter: Snapshotter, layers: readonly LayerRef[]): Promise<boolean> {
+  const chain = chainIds(layers.map((l) => l.diffId as Digest));
+  for (const [i, layer] of layers.entries()) {
+    if (await images.content.has(layer.digest as Digest)) continue;
+    if (layer.digest !== layer.diffId || (await snapshotter.stat(chain[i]!))?.kind !== 'committed') return false;
+    await images.content.defer(layer.digest as Digest, layer.size, layerDiffRecipe(snapshotter, chain[i]!, true));
+  }
+  return true;
+}
