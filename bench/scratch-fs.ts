@@ -31,13 +31,17 @@ export function scratchFs(name: string, sizeGiB = 16): ScratchFs {
   rmSync(image, { force: true });
   execFileSync('truncate', ['-s', `${sizeGiB}G`, image]);
   execFileSync('mkfs.ext4', ['-q', '-F', image]);
-  execFileSync('mount', ['-o', 'loop', image, dir]);
+  // Direct I/O: the loop device writes to the disk as a disk would, not through a second page
+  // cache (whose copying would cost CPU during every flush).
+  const device = execFileSync('losetup', ['--direct-io=on', '--find', '--show', image], { encoding: 'utf8' }).trim();
+  execFileSync('mount', [device, dir]);
   return {
     dir,
-    description: `a fresh ext4 (mkfs.ext4 defaults, journaled) on a loop device`,
+    description: `a fresh ext4 (mkfs.ext4 defaults, journaled) on a loop device (direct I/O)`,
     close: () => {
       // Lazily, if a daemon still holds something in it: the loop device goes when it lets go.
       if (spawnSync('umount', [dir], { stdio: 'ignore' }).status !== 0) spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
+      spawnSync('losetup', ['-d', device], { stdio: 'ignore' });
       rmSync(image, { force: true });
     },
   };
