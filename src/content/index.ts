@@ -15,6 +15,7 @@ export type { BlobInfo, ExpectedBlob, WriteResult } from './ingest.js';
 export type { BlobWriter } from './blob-writer.js';
 
 export { cleanAtomicTemps, replaceFileSync, writeFileAtomic } from './atomic-file.js';
+export { eachLimited } from './each-limited.js';
 export { registerMaterializer } from './deferred.js';
 export type { DeferredRecipe, Materializer } from './deferred.js';
 export type { AtomicWriteOptions } from './atomic-file.js';

@@ -25,10 +25,10 @@ import {
   type BigIntStats,
 } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
+import { eachLimited } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { mknod } from '../sys/index.js';
 import { copyXattrs, setOwner, setTimes, type Stamp } from './attributes.js';
-import { eachLimited } from './each-limited.js';
 import { absOf, childRel, fsError, lstatIn, shown, type Scope } from './scope.js';
 
 export interface CopyStamp extends Stamp {

@@ -15,10 +15,10 @@
 import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readlinkSync, symlinkSync, type BigIntStats } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { eachLimited } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { llistxattr } from '../sys/index.js';
 import { copyXattrs, setOwner, setTimes, storedTimeNs } from './attributes.js';
-import { eachLimited } from './each-limited.js';
 import type { CopiedEntry } from './refresh-copy.js';
 
 const ROOT = { uid: 0, gid: 0 };

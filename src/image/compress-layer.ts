@@ -8,7 +8,8 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { compressStream, openDecompressed, type ContentStore } from '../content/index.js';
 import { layerCompression, layerMediaType, type LayerCompression } from './media-types.js';
-import type { Descriptor } from './types.js';
+import { MediaType } from './media-types.js';
+import type { Descriptor, Manifest } from './types.js';
 
 export interface CompressedLayer {
   descriptor: Descriptor;
@@ -34,4 +35,20 @@ export async function compressLayer(
     await writer.abort().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * `manifest` naming `layers` (its own, some recompressed) instead: an OCI manifest, or Docker's
+ * own type when `family` says so (it has no zstd layers). The config and annotations stay.
+ */
+export function withLayers(manifest: Manifest, layers: Descriptor[], family: 'oci' | 'docker' = 'oci'): Manifest {
+  const { config, annotations } = manifest;
+  if (family === 'docker') return { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers };
+  return {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: config.digest, size: config.size },
+    layers,
+    ...(annotations === undefined ? {} : { annotations }),
+  };
 }

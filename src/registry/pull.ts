@@ -5,8 +5,7 @@
  * layer against the config's diffID; layers download in parallel and blobs the store already has
  * are not fetched again.
  */
-import { createHash } from 'node:crypto';
-import { openDecompressed, type Digest } from '../content/index.js';
+import { digestOf, eachLimited, openDecompressed, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import {
   documentKind,
@@ -26,7 +25,6 @@ import { parseImageReference, type ImageReference } from '../reference/index.js'
 import { chainIds, type Snapshotter } from '../snapshotter/index.js';
 import { downloadBlob } from './blob-download.js';
 import { tee } from './tee.js';
-import { eachLimited } from './parallel.js';
 import { readBody } from './http.js';
 import { responseError, type RegistrySession } from './session.js';
 
@@ -58,10 +56,6 @@ export interface PullResult {
   present: number;
 }
 
-function sha256(bytes: Buffer): Digest {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest;
-}
-
 function repoPath(ref: ImageReference): string {
   return `/v2/${ref.path}`;
 }
@@ -76,7 +70,7 @@ async function fetchManifest(session: RegistrySession, ref: ImageReference, refe
   }
   if (response.status !== 200) throw await responseError(response, `cannot get the manifest of ${display}`, ref.domain);
   const bytes = await readBody(response, MANIFEST_LIMIT);
-  const digest = sha256(bytes);
+  const digest = digestOf(bytes);
   const claimed = response.headers['docker-content-digest'];
   const expected = reference.includes(':') ? reference : typeof claimed === 'string' ? claimed : undefined;
   if (expected !== undefined && expected !== digest) {

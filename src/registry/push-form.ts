@@ -12,6 +12,7 @@ import {
   layerCompression,
   MediaType,
   parseManifest,
+  withLayers,
   type Descriptor,
   type ImageStore,
   type LayerCompression,
@@ -68,7 +69,7 @@ export async function pushForm(store: ImageStore, image: LoadedImage, compressio
     return { manifest, descriptor, bytes };
   }
   // Docker's own manifest type has no zstd layers; zstd makes the manifest OCI, as BuildKit does.
-  const docker = image.manifest.mediaType === MediaType.DockerManifest && compression === 'gzip';
+  const family = image.manifest.mediaType === MediaType.DockerManifest && compression === 'gzip' ? 'docker' : 'oci';
   const layers: Descriptor[] = [];
   for (const layer of image.manifest.layers) {
     if (!isUncompressed(layer)) {
@@ -76,20 +77,11 @@ export async function pushForm(store: ImageStore, image: LoadedImage, compressio
       continue;
     }
     compressing?.(layer);
-    const { descriptor } = await compressLayer(store.content, layer, compression, docker ? 'docker' : 'oci');
+    const { descriptor } = await compressLayer(store.content, layer, compression, family);
     await lease.add(descriptor.digest as Digest);
     layers.push(descriptor);
   }
-  const config = image.manifest.config;
-  const manifest: Manifest = docker
-    ? { schemaVersion: 2, mediaType: MediaType.DockerManifest, config, layers }
-    : {
-        schemaVersion: 2,
-        mediaType: MediaType.OciManifest,
-        config: { mediaType: config.mediaType === MediaType.DockerConfig ? MediaType.OciConfig : config.mediaType, digest: config.digest, size: config.size },
-        layers,
-        ...(image.manifest.annotations === undefined ? {} : { annotations: image.manifest.annotations }),
-      };
+  const manifest = withLayers(image.manifest, layers, family);
   const bytes = encodeDocument(manifest);
   const written = await store.content.write(bytes);
   await lease.add(written.digest);

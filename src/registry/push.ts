@@ -6,13 +6,12 @@
  * snapshot (made, and checked against its digest) as it is compressed or sent.
  */
 import { Readable } from 'node:stream';
-import type { Digest } from '../content/index.js';
+import { eachLimited, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { tagName, type Descriptor, type ImageStore, type LayerCompression } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import { chunkSize, uploadInChunks } from './chunked-upload.js';
 import { discard } from './http.js';
-import { eachLimited } from './parallel.js';
 import { pushForm } from './push-form.js';
 import { responseError, type RegistrySession } from './session.js';
 

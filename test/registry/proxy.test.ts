@@ -1,8 +1,8 @@
 // Downloads through a proxy that misbehaves between lade and a real registry: a connection cut
-// half-way through a layer is resumed where it stopped (Range), and bytes altered on the way are
-// refused with nothing kept.
+// half-way through a layer is resumed where it stopped (Range), bytes altered on the way are
+// refused with nothing kept, and a layer held half-way is already being unpacked.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,14 @@ import { baseStore } from '../build/fixture-cases.js';
 import { ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry } from '../helpers/registry.js';
 
-type Tamper = 'cut' | 'corrupt' | undefined;
+type Tamper = 'cut' | 'corrupt' | 'pause' | undefined;
 
 interface Proxy {
   host: string;
   /** Blob requests seen: path and Range header. */
   requests: Array<{ path: string; range: string | undefined }>;
+  /** Lets bodies held half-way ('pause') go on. */
+  release(): void;
 }
 
 /**
@@ -29,6 +31,8 @@ async function startProxy(t: TestContext, target: string, tamper: (path: string,
   const requests: Proxy['requests'] = [];
   const seen = new Map<string, number>();
   let patches = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     if (/\/blobs\/uploads\//.test(path) && req.method !== 'PUT') {
@@ -53,7 +57,7 @@ async function startProxy(t: TestContext, target: string, tamper: (path: string,
       seen.set(path, nth);
       requests.push({ path, range: req.headers.range });
     }
-    const how = blob ? tamper(path, nth) : undefined;
+    let how = blob ? tamper(path, nth) : undefined;
     const upstream = request(new URL(path, target), { method: req.method, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (how === undefined) {
@@ -63,6 +67,16 @@ async function startProxy(t: TestContext, target: string, tamper: (path: string,
       const total = Number(up.headers['content-length'] ?? 0);
       let sent = 0;
       up.on('data', (chunk: Buffer) => {
+        if (how === 'pause' && sent + chunk.length > total / 2) {
+          // Held from the middle on, until the test releases it.
+          how = undefined;
+          up.pause();
+          void released.then(() => {
+            res.write(chunk);
+            up.resume();
+          });
+          return;
+        }
         if (how === 'cut' && sent + chunk.length > total / 2) {
           res.write(chunk.subarray(0, Math.max(0, Math.floor(total / 2) - sent)));
           res.socket?.destroy();
@@ -86,7 +100,7 @@ async function startProxy(t: TestContext, target: string, tamper: (path: string,
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   server.closeAllConnections?.();
-  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests, release };
 }
 
 function lade(args: string[]): Promise<Run> {
@@ -135,6 +149,46 @@ test('bytes altered on the way are refused, and nothing of the image is kept', a
   assert.match(pulled.stderr, new RegExp(`${layer} downloaded from .* is not what the manifest names`));
   const images = await lade(['--root', root, 'images', '-q']);
   assert.equal(images.stdout, '');
+});
+
+test('a layer is unpacked while it downloads, also after a layer the store already has', async (t) => {
+  const registry = await startRegistry(t);
+  const base = baseStore();
+  t.after(() => rmSync(join(base.root, '..'), { recursive: true, force: true }));
+  // 8 MB in 64 files on top of the fixture base, which the pulling store holds already.
+  const context = mkdtempSync(join(tmpdir(), 'lade-live-'));
+  t.after(() => rmSync(context, { recursive: true, force: true }));
+  mkdirSync(join(context, 'data'));
+  const body = Buffer.alloc(128 << 10);
+  for (let f = 0; f < 64; f++) {
+    for (let i = 0; i < body.length; i += 4) body.writeUInt32LE((i * 2654435761 + f) >>> 0, i);
+    writeFileSync(join(context, 'data', `f${f}.bin`), body);
+  }
+  writeFileSync(join(context, 'Dockerfile'), 'FROM lade-fixture/base:1\nCOPY data /data\n');
+  const name = `${registry.host}/test/live:v1`;
+  assert.equal(base.run(['build', '-q', '-t', name, context]).status, 0);
+  assert.equal((await lade(['--root', base.root, 'push', '--compression', 'none', name])).status, 0);
+  const inspected = base.run(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', name]);
+  const layer = (JSON.parse(inspected.stdout) as string[]).at(-1)!;
+
+  const proxy = await startProxy(t, registry.url, (path) => (path.endsWith(layer) ? 'pause' : undefined));
+  const root = emptyRoot(t);
+  assert.equal(base.run(['save', '-o', join(context, 'base.tar'), 'lade-fixture/base:1']).status, 0);
+  assert.equal((await lade(['--root', root, 'load', '-i', join(context, 'base.tar')])).status, 0);
+  const pulling = lade(['--root', root, 'pull', '-q', `${proxy.host}/test/live:v1`]);
+  let done = false;
+  void pulling.finally(() => (done = true));
+  // With half of the layer held back, its first files are already in the tree being unpacked.
+  const staging = join(root, 'snapshots', 'overlay', 'staging');
+  const unpacking = () => existsSync(staging) && readdirSync(staging).some((d) => existsSync(join(staging, d, 'fs', 'data', 'f0.bin')));
+  for (let i = 0; i < 200 && !done && !unpacking(); i++) await new Promise((r) => setTimeout(r, 50));
+  const seen = unpacking();
+  proxy.release();
+  const pulled = await pulling;
+  assert.equal(pulled.status, 0, pulled.stderr);
+  assert.ok(seen, 'files of the layer were unpacked before its download ended');
+  const ran = await lade(['--root', root, 'run', '--rm', `${proxy.host}/test/live:v1`, 'ls', '/data/f63.bin']);
+  assert.equal(ran.status, 0, ran.stderr);
 });
 
 test('a chunk whose connection breaks is sent again in the same upload session, from what the registry holds', async (t) => {

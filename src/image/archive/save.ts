@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { digestOf, type Digest } from '../../content/index.js';
-import { compressLayer } from '../compress-layer.js';
+import { compressLayer, withLayers } from '../compress-layer.js';
 import { encodeDocument } from '../documents.js';
 import { parseImageReference } from '../../reference/index.js';
 import { MediaType, type LayerCompression } from '../media-types.js';
@@ -72,12 +72,7 @@ async function archivedForm(store: ImageStore, image: LoadedImage, compression: 
     layers.push(result.descriptor);
   }
   if (layers.every((l, i) => l.digest === image.manifest.layers[i]?.digest && l.mediaType === image.manifest.layers[i]?.mediaType)) return stored;
-  const manifest: Manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    config: { mediaType: MediaType.OciConfig, digest: image.manifest.config.digest, size: image.manifest.config.size },
-    layers,
-  };
+  const manifest = withLayers(image.manifest, layers);
   const bytes = encodeDocument(manifest);
   return { manifest, bytes, descriptor: { mediaType: MediaType.OciManifest, digest: digestOf(bytes), size: bytes.length } };
 }

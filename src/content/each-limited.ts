@@ -1,6 +1,6 @@
 /**
- * Runs `fn` on every item, at most `limit` at a time. Per file, a copy mostly waits on the disk
- * and on Node's thread pool; overlapping those waits is most of the speed. After the first
+ * Runs `fn` on every item, at most `limit` at a time: a copy's files (each mostly waiting on the
+ * disk and Node's thread pool), a pull's or a push's blobs (one connection each). After the first
  * failure no new item starts, and every running one finishes before that failure is thrown:
  * nothing of the operation may still be writing once it has failed.
  */
