@@ -203,6 +203,19 @@ class Unpacker {
 }
 
 /**
+ * The layer sizes of an image already in the store under this config and manifest (as pulled,
+ * or as lade pushed it): its blobs were checked against their diffIDs when they came in, so a
+ * pull of an image that is up to date reads none of them again (Docker answers at once too).
+ */
+async function knownLayerSizes(store: ImageStore, id: Digest, manifest: Digest, layers: number): Promise<readonly number[] | undefined> {
+  for (const { record } of await store.list()) {
+    if (record.id !== id || record.layerSizes?.length !== layers) continue;
+    if (record.manifest.digest === manifest || record.pushed?.some((p) => p.digest === manifest)) return record.layerSizes;
+  }
+  return undefined;
+}
+
+/**
  * Pulls `reference` into the store. With `unpack`, layers are also unpacked into its snapshots
  * while they download (see Unpacker), as Docker's pull leaves an image ready to run.
  */
@@ -275,10 +288,11 @@ export async function pullImage(
     await drained;
     await unpacker?.drain();
 
+    const known = await knownLayerSizes(store, manifest.config.digest as Digest, manifestDoc.digest, manifest.layers.length);
     let size = 0;
     const layerSizes: number[] = [];
     for (const [i, d] of manifest.layers.entries()) {
-      let layerSize = unpacker?.sizes.get(i);
+      let layerSize = unpacker?.sizes.get(i) ?? known?.[i];
       if (layerSize === undefined) {
         // Not unpacked here: its blob is read once to check it and to learn its size.
         const info = await inspectLayerBlob(store.content, d.digest as Digest, `layer ${d.digest}`);
