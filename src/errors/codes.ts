@@ -117,6 +117,10 @@ export const ErrorCode = {
   RegistryNotFound: 'REGISTRY_NOT_FOUND',
   /** A registry answered with an error or with something that breaks the distribution protocol. */
   RegistryError: 'REGISTRY_ERROR',
+  /** Exporting the build cache (`--cache-to`) failed; the cause says where and why. */
+  CacheExport: 'CACHE_EXPORT',
+  /** An imported build cache (`--cache-from`) is not one lade can read. */
+  CacheInvalid: 'CACHE_INVALID',
   /** A bug: an invariant inside lade did not hold. */
   Internal: 'INTERNAL',
 } as const;

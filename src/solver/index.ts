@@ -10,6 +10,6 @@ export type { CacheIndex } from './cache-index.js';
 export type { CacheEntry } from './cache-entry.js';
 export type { LogEvent, SolveEvent, VertexEvent, VertexState } from './events.js';
 export { solve } from './solve.js';
-export type { SolveOptions } from './solve.js';
+export type { CacheSource, ResultSource, SolveOptions } from './solve.js';
 export { failedVertexOf } from './failure.js';
 export type { FailedVertex } from './failure.js';

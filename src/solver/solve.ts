@@ -30,6 +30,15 @@ export interface SolveOptions {
   adapter: OpAdapter;
   /** Without an index nothing is looked up or stored: every needed vertex runs. */
   cache?: CacheIndex | undefined;
+  /**
+   * Results to look up after the index (an imported build cache): a hit there counts as a cache
+   * hit, and is recorded in the index too. `adapter.usable` decides, as for the index's.
+   */
+  imported?: CacheSource | undefined;
+  /** Told every needed vertex's cache key, once they are all known (before anything runs). */
+  onKeys?: ((keys: ReadonlyMap<VertexId, CacheKey>) => void) | undefined;
+  /** Told each result the solve obtains: run here, or found in the index or the imported cache. */
+  onResult?: ((id: VertexId, key: CacheKey, result: OpResult, how: ResultSource) => void) | undefined;
   /** The most `run` calls (and, separately, `contentKey` calls) in flight at once; the CPU count by default. */
   maxParallelism?: number | undefined;
   /** `--no-cache`: look nothing up, but still store results so the next build can use them. */
@@ -39,6 +48,14 @@ export interface SolveOptions {
   /** Cancels the solve: running ops see their signal aborted and the solve rejects with BUILD_CANCELED. */
   signal?: AbortSignal | undefined;
 }
+
+/** A read-only cache of results by key (an imported build cache). */
+export interface CacheSource {
+  get(key: CacheKey): Promise<OpResult | undefined>;
+}
+
+/** Where a vertex's result came from. */
+export type ResultSource = 'run' | 'cache' | 'imported';
 
 const noop = (): void => undefined;
 
@@ -130,6 +147,7 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
     throw failure!.error;
   }
   const forced = forcedKeys(graph, order, keys, options.noCache === true);
+  options.onKeys?.(keys);
 
   async function run(id: VertexId, vertex: Vertex, key: CacheKey, inputs: OpResult[]): Promise<OpResult> {
     let release: (() => void) | undefined = await runLimiter.acquire(controller.signal);
@@ -170,20 +188,26 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
       throw error;
     }
     vertexEvent(id, vertex, 'done');
+    options.onResult?.(id, key, result, 'run');
     return result;
   }
 
-  /** The usable result the cache index holds for `key`, if the vertex may be looked up at all. */
-  async function lookup(vertex: Vertex, key: CacheKey): Promise<OpResult | undefined> {
-    if (cache === undefined || forced.has(key) || !adapter.cacheable(vertex)) return undefined;
-    const entry = await cache.get(key);
-    return entry !== undefined && (await adapter.usable(entry.result)) ? entry.result : undefined;
+  /** The usable result the cache index (or else the imported cache) holds for `key`, if the vertex may be looked up at all. */
+  async function lookup(vertex: Vertex, key: CacheKey): Promise<{ result: OpResult; how: ResultSource } | undefined> {
+    if (forced.has(key) || !adapter.cacheable(vertex)) return undefined;
+    const entry = await cache?.get(key);
+    if (entry !== undefined && (await adapter.usable(entry.result))) return { result: entry.result, how: 'cache' };
+    const imported = await options.imported?.get(key);
+    if (imported === undefined || !(await adapter.usable(imported))) return undefined;
+    // Kept, so that once its layers are here a build without the imported cache finds it too.
+    await cache?.put(key, imported, { name: vertex.meta.name });
+    return { result: imported, how: 'imported' };
   }
 
   /** The result for `key`, produced by vertex `id` (the first vertex with that key to be resolved). */
   async function resolveKey(id: VertexId, vertex: Vertex, key: CacheKey): Promise<OpResult> {
     throwIfStopped();
-    let hit: OpResult | undefined;
+    let hit: { result: OpResult; how: ResultSource } | undefined;
     try {
       hit = await lookup(vertex, key);
     } catch (err) {
@@ -195,7 +219,8 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
     if (hit !== undefined) {
       // Reported with the steps below it, in build order, once the solve is done.
       hits.add(id);
-      return hit;
+      options.onResult?.(id, key, hit.result, hit.how);
+      return hit.result;
     }
     throwIfStopped();
     const inputs = await Promise.all(vertex.inputs.map(resolve));
@@ -220,6 +245,7 @@ export async function solve(options: SolveOptions): Promise<Map<VertexId, OpResu
       p = track(
         shared.then((result) => {
           vertexEvent(id, vertex, 'cached');
+          options.onResult?.(id, key, result, 'cache');
           return result;
         }),
       );

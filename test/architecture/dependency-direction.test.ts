@@ -28,6 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   fileop: ['errors', 'content', 'gopath', 'layer', 'sys'],
   solver: ['errors', 'graph'],
   container: ['errors', 'content', 'image', 'layer', 'snapshotter', 'executor'],
+  remotecache: ['errors', 'content', 'graph', 'image', 'reference', 'registry', 'snapshotter', 'solver'],
   cli: ['*'],
 };
 /** solver/ops binds op kinds to the parts below; the solver core may not. */

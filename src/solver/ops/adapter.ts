@@ -4,7 +4,7 @@ import type { OpAdapter, OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
 import { runExec } from './exec.js';
 import { runFile } from './file.js';
-import { asRootfs, EMPTY_ROOTFS, layersPresent, toOpResult, type BuildResult } from './results.js';
+import { asRootfs, EMPTY_ROOTFS, resultUsable, toOpResult, type BuildResult } from './results.js';
 import { contextKey, imageKey, runContext, runImage } from './sources.js';
 
 export function createBuildAdapter(deps: BuildDeps): OpAdapter {
@@ -35,10 +35,7 @@ export function createBuildAdapter(deps: BuildDeps): OpAdapter {
       }
     },
     async usable(result: OpResult): Promise<boolean> {
-      const r = result as unknown as BuildResult;
-      if (r.kind !== 'rootfs') return false;
-      if (r.snapshot !== null && (await deps.snapshotter.stat(r.snapshot))?.kind !== 'committed') return false;
-      return layersPresent(deps.images, deps.snapshotter, r.layers);
+      return resultUsable(deps.images, deps.snapshotter, result as unknown as BuildResult, deps.cacheLayers);
     },
     cacheable(vertex: Vertex): boolean {
       return vertex.op.kind === 'exec' || vertex.op.kind === 'file';

@@ -2,6 +2,18 @@
 import type { ContextScan } from '../../buildcontext/index.js';
 import type { ImageStore } from '../../image/index.js';
 import type { Snapshotter } from '../../snapshotter/index.js';
+import type { LayerRef } from './results.js';
+
+/**
+ * Layers an imported build cache can bring in: a hit found there names layers this store may
+ * not have, which come only when something needs their content.
+ */
+export interface CacheLayers {
+  /** Whether an imported cache holds this blob. */
+  has(digest: string): boolean;
+  /** Brings every blob of `layers` the store lacks and unpacks the chain's snapshots that are not committed. */
+  bring(layers: readonly LayerRef[]): Promise<void>;
+}
 
 export interface BuildDeps {
   images: ImageStore;
@@ -22,4 +34,6 @@ export interface BuildDeps {
   pull?(ref: string): Promise<void>;
   /** `--pull`: every base image is pulled again before it is used. */
   forcePull?: boolean;
+  /** With `--cache-from`: where the layers of its hits come from. */
+  cacheLayers?: CacheLayers | undefined;
 }

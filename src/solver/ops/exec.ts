@@ -12,7 +12,7 @@ import { buildStepSpec, startSandbox } from '../../executor/index.js';
 import type { ExecOp } from '../../graph/index.js';
 import { RootResolver } from '../../layer/index.js';
 import type { OpContext } from '../op-adapter.js';
-import { commitLayer, type RootfsResult } from './results.js';
+import { commitLayer, ensureRootfs, type RootfsResult } from './results.js';
 import type { BuildDeps } from './deps.js';
 import { readSnapshotText, scratchName } from './scratch.js';
 
@@ -62,7 +62,8 @@ export function commandText(args: readonly string[]): string {
   return args.join(' ');
 }
 
-export async function runExec(deps: BuildDeps, op: ExecOp, parent: RootfsResult, ctx: OpContext): Promise<RootfsResult> {
+export async function runExec(deps: BuildDeps, op: ExecOp, input: RootfsResult, ctx: OpContext): Promise<RootfsResult> {
+  const parent = await ensureRootfs(deps.images, deps.snapshotter, input, deps.cacheLayers);
   const key = scratchName('run');
   const mounts = await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);
   const rootfsPath = join(deps.tmpDir, key);

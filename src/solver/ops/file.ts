@@ -15,7 +15,7 @@ import type { OpContext, OpResult } from '../op-adapter.js';
 import type { BuildDeps } from './deps.js';
 import { readSnapshotText, scratchName } from './scratch.js';
 import { resolveOwner, type Owner } from './owners.js';
-import { asRootfs, commitLayer, type BuildResult, type RootfsResult } from './results.js';
+import { asRootfs, commitLayer, ensureRootfs, toOpResult, type BuildResult, type RootfsResult } from './results.js';
 
 interface Users {
   passwd: string | undefined;
@@ -135,7 +135,14 @@ async function linkCopy(deps: BuildDeps, plan: ReusePlan, chown: ChownSpec | und
 }
 
 /** `fresh`: --no-cache (or its filter) asked for this step: copy in full, reusing no earlier layer. */
-export async function runFile(deps: BuildDeps, op: FileOp, inputs: OpResult[], ctx: OpContext, fresh = false): Promise<RootfsResult> {
+export async function runFile(deps: BuildDeps, op: FileOp, given: OpResult[], ctx: OpContext, fresh = false): Promise<RootfsResult> {
+  // Trees from an imported cache come now; the rest are here already.
+  const inputs = await Promise.all(
+    given.map(async (input) => {
+      const r = input as unknown as BuildResult;
+      return r.kind === 'rootfs' ? (toOpResult(await ensureRootfs(deps.images, deps.snapshotter, r, deps.cacheLayers)) as OpResult) : input;
+    }),
+  );
   const parent = asRootfs(inputs[0], 'file op');
   let key = scratchName('file');
   await deps.snapshotter.prepare(key, parent.snapshot ?? undefined);

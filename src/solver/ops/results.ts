@@ -10,6 +10,7 @@ import { chainIds, layerDiffRecipe, type Snapshotter } from '../../snapshotter/i
 const DIFF = { directoryTimes: true } as const;
 import { sha256Digest, type Digest } from '../../content/index.js';
 import type { OpResult } from '../op-adapter.js';
+import type { CacheLayers } from './deps.js';
 
 export interface LayerRef {
   diffId: string;
@@ -87,14 +88,71 @@ export async function commitLayer(snapshotter: Snapshotter, images: ImageStore, 
  * its blobs, and a build layer's blob is only a record of how to make it from its snapshot; the
  * build cache, as BuildKit's, outlives the image (`lade builder prune` is what drops it), so a
  * rebuild after `lade rmi` is still a hit, with the same image ID. Reading such a blob checks it
- * against its digest, as for any deferred blob.
+ * against its digest, as for any deferred blob. A blob an imported cache holds counts as present:
+ * it comes when it is needed (ensureRootfs).
  */
-export async function layersPresent(images: ImageStore, snapshotter: Snapshotter, layers: readonly LayerRef[]): Promise<boolean> {
+export async function layersPresent(images: ImageStore, snapshotter: Snapshotter, layers: readonly LayerRef[], imported?: CacheLayers): Promise<boolean> {
   const chain = chainIds(layers.map((l) => l.diffId as Digest));
   for (const [i, layer] of layers.entries()) {
     if (await images.content.has(layer.digest as Digest)) continue;
+    if (imported?.has(layer.digest) === true) continue;
     if (layer.digest !== layer.diffId || (await snapshotter.stat(chain[i]!))?.kind !== 'committed') return false;
     await images.content.defer(layer.digest as Digest, layer.size, layerDiffRecipe(snapshotter, chain[i]!, true));
   }
   return true;
+}
+
+/**
+ * Whether a result found in a cache can be used: its snapshot committed and its layers present,
+ * or, for a hit of an imported cache, every layer either here or there to be brought.
+ */
+export async function resultUsable(images: ImageStore, snapshotter: Snapshotter, r: BuildResult, imported?: CacheLayers): Promise<boolean> {
+  if (r.kind !== 'rootfs') return false;
+  if (r.snapshot === null || (await snapshotter.stat(r.snapshot))?.kind === 'committed') return layersPresent(images, snapshotter, r.layers, imported);
+  if (imported === undefined) return false;
+  for (const layer of r.layers) {
+    if (!imported.has(layer.digest) && !(await images.content.has(layer.digest as Digest))) return false;
+  }
+  return true;
+}
+
+/**
+ * The layer in a form the store has already, when it lacks the one named: an imported cache
+ * names its layers compressed, and a base image loaded here holds them uncompressed. Either
+ * form has the same diffID, so the image made is the same.
+ */
+async function storedForm(images: ImageStore, layer: LayerRef): Promise<LayerRef> {
+  if (layer.digest === layer.diffId || (await images.content.has(layer.digest as Digest))) return layer;
+  const plain = await images.content.info(layer.diffId as Digest);
+  return plain === undefined ? layer : { ...layer, digest: layer.diffId, size: plain.size, mediaType: MediaType.OciLayer };
+}
+
+/**
+ * Makes a result's tree and blobs present before a step builds on it or an image names it: a
+ * hit of an imported cache is lazy, and its layers come only now (those the store has in
+ * another form are not fetched again). Returns the result as it is here. Anything not from an
+ * imported cache is here already.
+ */
+export async function ensureRootfs(images: ImageStore, snapshotter: Snapshotter, r: RootfsResult, imported?: CacheLayers): Promise<RootfsResult> {
+  if (r.snapshot === null || imported === undefined) return r;
+  const here: RootfsResult = { ...r, layers: await Promise.all(r.layers.map((l) => storedForm(images, l))) };
+  if ((await snapshotter.stat(r.snapshot))?.kind === 'committed') {
+    let whole = true;
+    for (const layer of here.layers) if (!(await images.content.has(layer.digest as Digest))) whole = false;
+    if (whole) return here;
+  }
+  await imported.bring(here.layers);
+  return here;
+}
+
+/** The layers of a cacheable result (a root filesystem), for an exported cache record. */
+export function resultLayers(result: OpResult): LayerRef[] | undefined {
+  const r = result as unknown as BuildResult;
+  return r.kind === 'rootfs' ? r.layers : undefined;
+}
+
+/** The result an imported cache record stands for: the tree its layers make. */
+export function rootfsOf(layers: readonly LayerRef[]): OpResult {
+  const chain = chainIds(layers.map((l) => l.diffId as Digest));
+  return toOpResult({ kind: 'rootfs', snapshot: chain.at(-1) ?? null, layers: [...layers] });
 }

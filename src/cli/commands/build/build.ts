@@ -17,9 +17,10 @@ import { parseImageReference } from '../../../reference/index.js';
 import { closeConnections, openSession, pullImage } from '../../../registry/index.js';
 import { openSnapshotter } from '../../../snapshotter/index.js';
 import { failedVertexOf, openCacheIndex, solve } from '../../../solver/index.js';
-import { createBuildAdapter, exportImage, loadBaseImage, removeAbandoned, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
+import { createBuildAdapter, ensureRootfs, exportImage, loadBaseImage, removeAbandoned, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { stringList } from '../image/index.js';
+import { exportCaches, importCaches, parseCacheOptions, SolveRecorder, withInlineCache } from './cache.js';
 import { failureReport } from './failure.js';
 import { resolveInputs } from './inputs.js';
 import { createProgress, type ProgressMode } from './progress.js';
@@ -65,6 +66,8 @@ export const buildCommand: LeafCommand = {
   args: { min: 1, max: 1 },
   options: [
     { long: 'build-arg', type: 'list', description: 'Set build-time variables' },
+    { long: 'cache-from', type: 'list', description: 'External cache sources (e.g., "user/app:cache", "type=local,src=path/to/dir")' },
+    { long: 'cache-to', type: 'list', description: 'Cache export destinations (e.g., "user/app:cache", "type=local,dest=path/to/dir", "type=inline")' },
     { long: 'file', short: 'f', type: 'string', description: "Name of the Dockerfile (Default is 'PATH/Dockerfile')" },
     { long: 'iidfile', type: 'string', description: 'Write the image ID to the file' },
     { long: 'label', type: 'list', description: 'Set metadata for an image' },
@@ -91,6 +94,8 @@ export const buildCommand: LeafCommand = {
     if (!Number.isInteger(maxParallelism) || maxParallelism < 1) {
       throw new LadeError(ErrorCode.Usage, `invalid argument "${String(maxRaw)}" for "--max-parallelism" flag: must be a positive integer`);
     }
+
+    const cacheOptions = parseCacheOptions(stringList(options, 'cache-from'), stringList(options, 'cache-to'));
 
     await removeAbandonedDirs(join(root, 'tmp'));
     const tmpDir = join(root, 'tmp', scratchDirName());
@@ -164,6 +169,9 @@ export const buildCommand: LeafCommand = {
       }
 
       const cache = await openCacheIndex(join(root, 'buildcache'));
+      const imported = await importCaches(cacheOptions.from, images, deps.snapshotter, progress);
+      deps.cacheLayers = imported;
+      const recorder = new SolveRecorder();
       // What a killed build left behind (its steps' snapshots) goes before this one adds its own.
       await removeAbandoned(deps.snapshotter);
       const adapter = createBuildAdapter(deps);
@@ -181,6 +189,9 @@ export const buildCommand: LeafCommand = {
           targets: [definition.target],
           adapter,
           cache,
+          imported,
+          onKeys: recorder.onKeys,
+          onResult: recorder.onResult,
           maxParallelism,
           noCache: options['no-cache'] === true,
           onEvent: (e) => progress.onEvent(e),
@@ -196,12 +207,16 @@ export const buildCommand: LeafCommand = {
         // What was hashed this time need not be read again next time, whatever the outcome.
         if (scan !== undefined) await (await scan.catch(() => undefined))?.saveIndex();
       }
-      const rootfs = results.get(definition.target) as unknown as RootfsResult;
+      // A hit of an imported cache is lazy: the image's layers come now.
+      const rootfs = await ensureRootfs(images, deps.snapshotter, results.get(definition.target) as unknown as RootfsResult, imported);
+      const steps = cacheOptions.to.length === 0 ? [] : await recorder.steps(definition.graph, adapter, cache, imported);
+      const config = withInlineCache(definition.image as unknown as Record<string, unknown>, cacheOptions, steps, rootfs.layers);
       let id = '';
       await progress.internal('exporting to image', async () => {
-        const exported = await exportImage(images, { config: definition.image as unknown as Record<string, unknown>, baseHistory: definition.baseHistory, rootfs, names });
+        const exported = await exportImage(images, { config, baseHistory: definition.baseHistory, rootfs, names });
         id = exported.id;
       });
+      await exportCaches(cacheOptions, steps, rootfs.layers, { store: images, root, imported, progress, warn: (text) => process.stderr.write(text) });
       progress.stop();
       if (mode !== 'quiet') {
         process.stderr.write(`writing image ${id} done\n`);

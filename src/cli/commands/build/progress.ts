@@ -32,8 +32,8 @@ const TTY_TAIL = 6;
 
 export interface Progress {
   onEvent(event: SolveEvent): void;
-  /** A step that is not a solver vertex (loading the definition, exporting). */
-  internal(name: string, fn: () => Promise<void>): Promise<void>;
+  /** A step that is not a solver vertex (loading the definition, exporting); `log` adds a line of its output. */
+  internal(name: string, fn: (log: (line: string) => void) => Promise<void>): Promise<void>;
   /** The last output lines of a step. */
   tailOf(id: string): string[];
   stop(): void;
@@ -196,8 +196,9 @@ export function createProgress(mode: ProgressMode, sink: ProgressSink): Progress
     async internal(name, fn) {
       const id = `internal-${++internals}`;
       handler({ type: 'vertex', id, name, state: 'started', time: Date.now() });
+      const log = (line: string): void => handler({ type: 'log', id, stream: 1, data: Buffer.from(`${line}\n`), time: Date.now() });
       try {
-        await fn();
+        await fn(log);
       } catch (err) {
         handler({ type: 'vertex', id, name, state: 'error', time: Date.now(), error: err instanceof Error ? err.message : String(err) });
         throw err;
