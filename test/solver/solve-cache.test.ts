@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { createGraphBuilder, type Graph, type VertexId } from '../../src/graph/index.js';
-import { openCacheIndex, solve, type CacheIndex, type SolveEvent } from '../../src/solver/index.js';
+import { openCacheIndex, solve, type CacheIndex, type CacheSource, type OpResult, type SolveEvent } from '../../src/solver/index.js';
 import { scratchDir } from './cache-index-helpers.js';
 import { createToy, exec, type Toy } from './toy.js';
 
@@ -184,4 +184,40 @@ test('without an index every needed vertex runs on every solve', async () => {
     await solve({ graph, targets: [ids.d], adapter: toy.adapter });
     assert.equal(toy.runs.length, 6);
   }
+});
+
+test('an imported cache is looked up after the index: its hit counts as cached, is kept in the index, and is reported with its source', async (t) => {
+  // Keys from a warm solve elsewhere (another index), exported as a plain key → result map.
+  const { cache: theirs, graph, ids } = await warm(t);
+  const exported = new Map<string, OpResult>();
+  for await (const entry of theirs.entries()) exported.set(entry.key, entry.result);
+  const imported: CacheSource = { get: async (key) => exported.get(key) };
+
+  const mine = await openCacheIndex(scratchDir(t));
+  const toy = fresh();
+  const how = new Map<VertexId, string>();
+  let keys: ReadonlyMap<VertexId, string> = new Map();
+  const results = await solve({
+    graph,
+    targets: [ids.d],
+    adapter: toy.adapter,
+    cache: mine,
+    imported,
+    onKeys: (k) => (keys = k),
+    onResult: (id, _key, _result, source) => how.set(id, source),
+  });
+  assert.deepEqual(toy.runs, [], 'nothing runs: the target is an imported hit');
+  assert.deepEqual(results.get(ids.d), { label: 'd', value: 'd(copy(b(a(base)),ctx))' });
+  assert.deepEqual([...how], [[ids.d, 'imported']]);
+  assert.equal(keys.size, 6, 'every needed vertex is keyed');
+  assert.ok((await mine.get(keys.get(ids.d)!)) !== undefined, 'the imported hit is kept in the local index');
+
+  // The index's own entries come first; an imported result the adapter cannot use is a miss.
+  const toy2 = fresh();
+  toy2.unusable.add('d');
+  const second = new Map<VertexId, string>();
+  await solve({ graph, targets: [ids.d], adapter: toy2.adapter, cache: await openCacheIndex(scratchDir(t)), imported, onResult: (id, _k, _r, source) => second.set(id, source) });
+  assert.deepEqual(toy2.runs, ['d']);
+  assert.equal(second.get(ids.d), 'run');
+  assert.equal(second.get(ids.c), 'imported');
 });

@@ -1,0 +1,279 @@
+// `lade build --cache-to / --cache-from` end to end, as root, with a real registry (Debian's
+// docker-registry) and real directories: a store wiped (a fresh --root) rebuilds from the
+// exported cache with every step CACHED, nothing run and the same image ID; a changed file
+// re-runs only what depends on it; only the layers a hit needs are downloaded; a second export
+// sends nothing again; a context with new mtimes in another directory still hits.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test, { type TestContext } from 'node:test';
+import { baseStore } from '../build/fixture-cases.js';
+import { lade, type Run } from '../helpers/lade-cli.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+
+const DOCKERFILE = `FROM lade-fixture/base:1 AS build
+RUN echo prep > /prep
+COPY a.txt /a.txt
+RUN cat /prep /a.txt > /built
+FROM lade-fixture/base:1
+COPY b.txt /b.txt
+COPY --from=build /built /built
+RUN cat /b.txt /built > /final
+`;
+
+interface Setup {
+  /** A store with the fixture base images, and the tarball they came from. */
+  root: string;
+  baseTar: string;
+  context: string;
+  dir: string;
+}
+
+function setup(t: TestContext): Setup {
+  const base = baseStore();
+  t.after(() => rmSync(join(base.root, '..'), { recursive: true, force: true }));
+  const dir = mkdtempSync(join(tmpdir(), 'lade-cache-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const context = join(dir, 'context');
+  mkdirSync(context);
+  writeFileSync(join(context, 'Dockerfile'), DOCKERFILE);
+  writeFileSync(join(context, 'a.txt'), 'alpha\n');
+  writeFileSync(join(context, 'b.txt'), 'beta\n');
+  return { root: base.root, baseTar: base.baseTar, context, dir };
+}
+
+/** An empty store with only the base images, as on a fresh CI machine. */
+function freshStore(s: Setup, name: string): string {
+  const root = join(s.dir, name);
+  ok(lade(['--root', root, 'load', '-i', s.baseTar]), 'load of the base images');
+  return root;
+}
+
+function ok(r: Run, what: string): Run {
+  assert.equal(r.status, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+function build(root: string, context: string, extra: string[]): Run {
+  return ok(lade(['--root', root, 'build', '--progress', 'plain', '-t', 'cache-test', ...extra, context]), `build ${extra.join(' ')}`);
+}
+
+/** The Dockerfile's steps (`[stage n/m] …`) and how each ended: CACHED or DONE. */
+function stepStates(progress: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const states = new Map<string, string>();
+  for (const line of progress.split('\n')) {
+    const named = /^#(\d+) (\[(?!internal)[^\]]+\] .*)$/.exec(line);
+    if (named !== null) names.set(named[1]!, named[2]!);
+    const ended = /^#(\d+) (CACHED|DONE)\b/.exec(line);
+    if (ended !== null && names.has(ended[1]!)) states.set(names.get(ended[1]!)!, ended[2]!);
+  }
+  return states;
+}
+
+function ran(progress: string): string[] {
+  return [...stepStates(progress)].filter(([, state]) => state === 'DONE').map(([name]) => name);
+}
+
+function imageId(root: string): string {
+  return ok(lade(['--root', root, 'images', '-q', '--no-trunc', 'cache-test']), 'images').stdout.trim();
+}
+
+function finalFile(root: string): string {
+  return ok(lade(['--root', root, 'run', '--rm', 'cache-test', 'cat', '/final']), 'run').stdout;
+}
+
+/** Blob requests the registry answered, by method, since `from` log lines. */
+function blobRequests(registry: TestRegistry, method: string, from = 0): string[] {
+  return registry
+    .log()
+    .split('\n')
+    .slice(from)
+    .flatMap((line) => {
+      const m = new RegExp(`"${method} /v2/[^ ]*/blobs/(sha256:[0-9a-f]{64})`).exec(line);
+      return m === null ? [] : [m[1]!];
+    });
+}
+
+/** Blob uploads (a PUT or PATCH of an upload session) since `from` log lines. */
+function uploads(registry: TestRegistry, from = 0): string[] {
+  return registry
+    .log()
+    .split('\n')
+    .slice(from)
+    .filter((line) => /"(PUT|PATCH) \/v2\/[^ ]*\/blobs\/uploads\//.test(line));
+}
+
+function logLines(registry: TestRegistry): number {
+  return registry.log().split('\n').length - 1;
+}
+
+interface CacheManifest {
+  mediaType: string;
+  config: { mediaType: string; digest: string };
+  layers: Array<{ digest: string; mediaType: string; annotations: Record<string, string> }>;
+}
+
+async function cacheManifest(registry: TestRegistry, repo: string, tag: string): Promise<CacheManifest> {
+  const response = await fetch(`${registry.url}/v2/${repo}/manifests/${tag}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' } });
+  assert.equal(response.status, 200);
+  return (await response.json()) as CacheManifest;
+}
+
+test('registry, mode=max: a fresh store rebuilds everything from the cache, lazily, with the same image ID; a change re-runs only its dependents', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const ref = `${registry.host}/test/cache:max`;
+  const first = build(s.root, s.context, ['--cache-to', `type=registry,ref=${ref},mode=max`]);
+  assert.deepEqual(ran(first.stderr).length, 7, first.stderr);
+  assert.match(first.stderr, new RegExp(`exporting cache to registry ${ref}`));
+  const id = imageId(s.root);
+  const expected = finalFile(s.root);
+
+  // The cache is an OCI manifest of lade's config type; every layer carries its diffID.
+  const manifest = await cacheManifest(registry, 'test/cache', 'max');
+  assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(manifest.config.mediaType, 'application/vnd.lade.buildcache.config.v1+json');
+  for (const l of manifest.layers) {
+    assert.equal(l.mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
+    assert.match(l.annotations['containerd.io/uncompressed'] ?? '', /^sha256:[0-9a-f]{64}$/);
+  }
+
+  // A wiped store: every step CACHED, no step run, the same image, only the final image's layers downloaded.
+  const fresh = freshStore(s, 'fresh');
+  const before = logLines(registry);
+  const again = build(fresh, s.context, ['--cache-from', ref]);
+  assert.deepEqual(ran(again.stderr), [], again.stderr);
+  assert.equal([...stepStates(again.stderr).values()].filter((v) => v === 'CACHED').length, 7, again.stderr);
+  assert.equal(imageId(fresh), id);
+  assert.equal(finalFile(fresh), expected);
+  const finalDiffIds = new Set((JSON.parse(ok(lade(['--root', fresh, 'image', 'inspect', 'cache-test']), 'inspect').stdout) as Array<{ RootFS: { Layers: string[] } }>)[0]!.RootFS.Layers);
+  const downloaded = new Set(blobRequests(registry, 'GET', before));
+  const buildOnly = manifest.layers.filter((l) => !finalDiffIds.has(l.annotations['containerd.io/uncompressed']!));
+  assert.equal(buildOnly.length, 3, 'the build stage made three layers the final image lacks');
+  for (const l of buildOnly) assert.ok(!downloaded.has(l.digest), `${l.digest}, a layer of the build stage only, was downloaded`);
+  const baseDiffId = manifest.layers.find((l) => l.annotations['containerd.io/uncompressed'] === [...finalDiffIds][0])!;
+  assert.ok(!downloaded.has(baseDiffId.digest), 'the base layer, which the store has uncompressed, was downloaded');
+  assert.equal(manifest.layers.filter((l) => downloaded.has(l.digest)).length, 3, 'the three layers the Dockerfile adds to the final image are downloaded');
+
+  // One file changed, in another fresh store: only the steps that read it run; the cached
+  // steps under them are brought from the cache.
+  writeFileSync(join(s.context, 'a.txt'), 'changed\n');
+  const other = freshStore(s, 'changed');
+  const changed = build(other, s.context, ['--cache-from', ref]);
+  assert.deepEqual(ran(changed.stderr), ['[build 3/4] COPY a.txt /a.txt', '[build 4/4] RUN cat /prep /a.txt > /built', '[stage-1 3/4] COPY --from=build /built /built', '[stage-1 4/4] RUN cat /b.txt /built > /final'], changed.stderr);
+  assert.equal(finalFile(other), 'beta\nprep\nchanged\n');
+});
+
+test('exporting the same cache twice sends no blob and compresses nothing again; a copy of the context with new mtimes still hits', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const ref = `${registry.host}/test/cache:twice`;
+  build(s.root, s.context, ['--cache-to', `type=registry,ref=${ref},mode=max`]);
+  const sent = uploads(registry).length;
+  assert.equal(sent, 8, 'the first export uploads seven layers and the config');
+  const before = logLines(registry);
+  const second = build(s.root, s.context, ['--cache-to', `type=registry,ref=${ref},mode=max`]);
+  assert.deepEqual(ran(second.stderr), [], 'the second build is a local hit');
+  assert.deepEqual(uploads(registry, before), [], `the second export uploaded blobs:\n${second.stderr}`);
+  assert.doesNotMatch(second.stderr, /compressing layer/);
+  assert.match(second.stderr, /0 sent, 8 already there/);
+
+  // The context elsewhere, every file with another mtime, built in a fresh store.
+  const moved = join(s.dir, 'moved', 'context');
+  cpSync(s.context, moved, { recursive: true });
+  for (const name of ['Dockerfile', 'a.txt', 'b.txt']) utimesSync(join(moved, name), new Date('2001-02-03T04:05:06Z'), new Date('2001-02-03T04:05:06Z'));
+  const fresh = freshStore(s, 'fresh');
+  const hit = build(fresh, moved, ['--cache-from', `type=registry,ref=${ref}`]);
+  assert.deepEqual(ran(hit.stderr), [], hit.stderr);
+  assert.equal(imageId(fresh), imageId(s.root));
+});
+
+test('type=local, mode=min: an OCI layout under its tag; a fresh store rebuilds from it with the same image ID', (t) => {
+  const s = setup(t);
+  const dest = join(s.dir, 'cache-dir');
+  const first = build(s.root, s.context, ['--cache-to', `type=local,dest=${dest}`]);
+  assert.match(first.stderr, /exporting cache to directory/);
+  assert.deepEqual(JSON.parse(readFileSync(join(dest, 'oci-layout'), 'utf8')), { imageLayoutVersion: '1.0.0' });
+  const index = JSON.parse(readFileSync(join(dest, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string; annotations: Record<string, string> }> };
+  assert.equal(index.manifests.length, 1);
+  assert.equal(index.manifests[0]!.annotations['org.opencontainers.image.ref.name'], 'latest');
+  const manifest = JSON.parse(readFileSync(join(dest, 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8')) as CacheManifest;
+  // mode=min: the final image's four layers only, none of the build stage's three.
+  assert.equal(manifest.layers.length, 4);
+  for (const l of [manifest.config, ...manifest.layers]) assert.ok(existsSync(join(dest, 'blobs', 'sha256', l.digest.slice(7))), l.digest);
+
+  const fresh = freshStore(s, 'fresh');
+  const again = build(fresh, s.context, ['--cache-from', `type=local,src=${dest}`]);
+  assert.deepEqual(ran(again.stderr), [], again.stderr);
+  assert.equal(imageId(fresh), imageId(s.root));
+  assert.equal(finalFile(fresh), 'beta\nprep\nalpha\n');
+
+  // A change in the final stage: mode=min has its steps, and the build stage runs (its results were not exported).
+  writeFileSync(join(s.context, 'b.txt'), 'other\n');
+  const other = freshStore(s, 'other');
+  const changed = build(other, s.context, ['--cache-from', `type=local,src=${dest}`]);
+  assert.ok(ran(changed.stderr).includes('[stage-1 2/4] COPY b.txt /b.txt'), changed.stderr);
+  assert.ok(ran(changed.stderr).includes('[build 2/4] RUN echo prep > /prep'), changed.stderr);
+});
+
+test('inline: the records travel in the pushed image config; a fresh store rebuilds from the image with the same ID', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const name = `${registry.host}/test/inline:v1`;
+  ok(lade(['--root', s.root, 'build', '-q', '-t', name, '--cache-to', 'type=inline', s.context]), 'build with an inline cache');
+  ok(lade(['--root', s.root, 'push', name]), 'push');
+  const config = JSON.parse(ok(lade(['--root', s.root, 'image', 'inspect', '--format', '{{json .Id}}', name]), 'inspect').stdout) as string;
+  const fresh = freshStore(s, 'fresh');
+  const again = build(fresh, s.context, ['-t', name, '--cache-from', name, '--cache-to', 'type=inline']);
+  assert.deepEqual(ran(again.stderr), [], again.stderr);
+  assert.match(again.stderr, /importing cache manifest from .*inline:v1\n#\d+ +\d+\.\d+ \d+ cached results, 4 layers/);
+  assert.equal(ok(lade(['--root', fresh, 'images', '-q', '--no-trunc', name]), 'images').stdout.trim(), config);
+});
+
+test('image-manifest=false and zstd: the index form with zstd layers round-trips', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const ref = `${registry.host}/test/cache:index`;
+  build(s.root, s.context, ['--cache-to', `type=registry,ref=${ref},mode=max,image-manifest=false,compression=zstd`]);
+  const response = await fetch(`${registry.url}/v2/test/cache/manifests/index`, { headers: { Accept: 'application/vnd.oci.image.index.v1+json' } });
+  const index = (await response.json()) as { mediaType: string; manifests: Array<{ mediaType: string }> };
+  assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
+  assert.equal(index.manifests.at(-1)!.mediaType, 'application/vnd.lade.buildcache.config.v1+json');
+  assert.ok(index.manifests.slice(0, -1).every((d) => d.mediaType === 'application/vnd.oci.image.layer.v1.tar+zstd'));
+  const fresh = freshStore(s, 'fresh');
+  const again = build(fresh, s.context, ['--cache-from', ref]);
+  assert.deepEqual(ran(again.stderr), [], again.stderr);
+  assert.equal(imageId(fresh), imageId(s.root));
+});
+
+test('a cache that cannot be imported is skipped; a failed export fails the build with a hint, or warns with ignore-error=true', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const missing = build(s.root, s.context, ['--cache-from', `${registry.host}/test/nothing:here`, '--cache-from', `type=local,src=${join(s.dir, 'no-such-dir')}`]);
+  assert.match(missing.stderr, /skipped: .*nothing:here: not found/);
+  assert.match(missing.stderr, /skipped: .*no build cache there/);
+
+  const unreachable = 'type=registry,ref=127.0.0.1:1/test/cache:v1';
+  const failed = lade(['--root', s.root, 'build', '-q', '--cache-to', unreachable, s.context]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /exporting the build cache to 127\.0\.0\.1:1\/test\/cache:v1 failed: .*127\.0\.0\.1:1/);
+  assert.match(failed.stderr, /ignore-error=true/);
+  assert.doesNotMatch(failed.stderr, /\n\s+at /, 'no stack trace');
+
+  const ignored = ok(lade(['--root', s.root, 'build', '-q', '--cache-to', `${unreachable},ignore-error=true`, s.context]), 'build with ignore-error');
+  assert.match(ignored.stderr, /WARNING: exporting the build cache to .* failed \(ignored, ignore-error=true\)/);
+  assert.match(ignored.stdout, /^sha256:[0-9a-f]{64}\n$/);
+
+  for (const [flag, value, message] of [
+    ['--cache-to', 'type=s3,ref=x', /unsupported cache type "s3"/],
+    ['--cache-to', 'type=registry,ref=x,mode=all', /mode must be min or max/],
+    ['--cache-to', 'type=local', /needs dest=/],
+    ['--cache-from', 'type=gha', /unsupported cache type "gha"/],
+  ] as const) {
+    const r = lade(['--root', s.root, 'build', flag, value, s.context]);
+    assert.equal(r.status, 1, `${flag} ${value}`);
+    assert.match(r.stderr, message);
+  }
+});
