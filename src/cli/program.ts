@@ -3,6 +3,7 @@
  * tokenising (combined short flags, `--flag=value`, `--`); lade does the rest the Docker way:
  * help layout, argument-count messages, exit statuses.
  */
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type {
   CommandSpec,
@@ -63,7 +64,9 @@ function mergeGlobals(program: Command, local: OptionValues, env: NodeJS.Process
   const top = program.opts<OptionValues>();
   const root = local['root'] ?? top['root'] ?? env['LADE_ROOT'] ?? DEFAULT_ROOT;
   return {
-    root: typeof root === 'string' && root !== '' ? root : DEFAULT_ROOT,
+    // Absolute: a relative root would move under anything that changes directory (overlay mounts
+    // are made from inside the snapshot directory, whose relative lowerdirs they name).
+    root: resolve(typeof root === 'string' && root !== '' ? root : DEFAULT_ROOT),
     debug: local['debug'] === true || top['debug'] === true,
   };
 }

@@ -15,6 +15,8 @@ import type { ZlibOptions } from 'node:zlib';
 
 /** Bytes per independently deflated block: fixed, because it shapes the output. */
 const BLOCK = 1 << 20;
+/** Output buffer per deflate call: a block and deflate's worst-case growth (RFC 1951 stored blocks), with room. */
+const OUT_CHUNK = BLOCK + (64 << 10);
 /** deflate's window: the most a dictionary can usefully hold. */
 const WINDOW = 32 << 10;
 /**
@@ -32,7 +34,10 @@ const STORE_ABOVE = 0.97;
 
 function deflate(input: Buffer, options: ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    deflateRaw(input, options, (err, out) => (err === null ? resolve(out) : reject(err)));
+    // One output buffer that holds the whole block, stored or not (deflate's worst case adds 5
+    // bytes per 16 KiB): zlib's 16 KiB default made a thread-pool round trip and a callback per
+    // 16 KiB, which cost more than storing the block.
+    deflateRaw(input, { chunkSize: OUT_CHUNK, ...options }, (err, out) => (err === null ? resolve(out) : reject(err)));
   });
 }
 

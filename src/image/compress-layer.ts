@@ -4,7 +4,7 @@
  * layer digest and media type do. A layer already in the wanted form is returned as it is: lade
  * never recompresses what it does not have to.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { compressStream, openDecompressed, type ContentStore } from '../content/index.js';
 import { layerCompression, layerMediaType, type LayerCompression } from './media-types.js';
@@ -35,6 +35,18 @@ export async function compressLayer(
     await writer.abort().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The layer's bytes in `compression`, as a stream, for a writer that hashes them itself (a
+ * streamed upload): nothing is stored. Reading a layer checks it against its digest, as always.
+ */
+export async function compressedStream(content: ContentStore, layer: Descriptor, compression: Exclude<LayerCompression, 'none'>): Promise<Readable> {
+  const { stream } = await openDecompressed(await content.openRead(layer.digest));
+  const out = compressStream(compression);
+  // Failures of either side reach the reader of `out`.
+  pipeline(stream, out).catch((err: unknown) => out.destroy(err as Error));
+  return out;
 }
 
 /**

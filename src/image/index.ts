@@ -19,5 +19,5 @@ export { openImageStore, tagName, displayName, normalizeName, alive, withFileLoc
 export type { ImageRecord, ImageStore, LoadedImage, PruneResult, RemoveOptions, RemoveResult, StoredImage } from './store/index.js';
 export { loadArchive, resolveForSave, writeArchive } from './archive/index.js';
 export type { LoadedArchiveImage, SaveOptions } from './archive/index.js';
-export { compressLayer, withLayers } from './compress-layer.js';
+export { compressLayer, compressedStream, withLayers } from './compress-layer.js';
 export type { CompressedLayer } from './compress-layer.js';

@@ -4,6 +4,7 @@
  * uploaded in one PUT of an upload session (or in chunks); a manifest last, since registries check
  * that everything it names is there. Used by push and by the build cache's export.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { eachLimited, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
@@ -141,4 +142,59 @@ export async function putManifest(session: RegistrySession, ref: ImageReference,
   const put = await session.request({ method: 'PUT', path: `/v2/${ref.path}/manifests/${reference}`, headers: { 'Content-Type': mediaType }, body: bytes, scopes: [`repository:${ref.path}:pull,push`] });
   if (put.status !== 201) throw await responseError(put, `cannot push ${what}`, ref.domain);
   discard(put);
+}
+
+/**
+ * Uploads bytes whose digest is not known yet (a layer being compressed as it is sent): one
+ * PATCH streams them as they come, hashed on the way, and the PUT that closes the upload names
+ * the digest, as Docker's push streams a layer. A broken connection fails it: the bytes are gone,
+ * and the caller makes them again.
+ */
+export async function streamBlob(session: RegistrySession, ref: ImageReference, bytes: AsyncIterable<Uint8Array>): Promise<{ digest: Digest; size: number }> {
+  const scopes = [`repository:${ref.path}:pull,push`];
+  const where = `${ref.domain}/${ref.path}`;
+  const started = await session.request({ method: 'POST', path: `/v2/${ref.path}/blobs/uploads/`, scopes });
+  if (started.status !== 202) throw await responseError(started, `cannot start an upload to ${where}`, ref.domain);
+  discard(started);
+  const location = started.headers.location;
+  if (location === undefined) throw new LadeError(ErrorCode.RegistryError, `${ref.domain} opened an upload without a Location`);
+  const hash = createHash('sha256');
+  let size = 0;
+  let used = false;
+  const body = (): Readable => {
+    if (used) return Readable.from((async function* () { throw new LadeError(ErrorCode.RegistryError, `${where} asked for a streamed upload again`); })());
+    used = true;
+    return Readable.from(
+      (async function* () {
+        for await (const chunk of bytes) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      })(),
+      { objectMode: false },
+    );
+  };
+  const patched = await session.request({ method: 'PATCH', path: new URL(location, started.url), headers: { 'Content-Type': 'application/octet-stream' }, body, scopes });
+  if (patched.status !== 202) throw await responseError(patched, `cannot upload to ${where}`, ref.domain);
+  discard(patched);
+  const next = patched.headers.location;
+  if (next === undefined) throw new LadeError(ErrorCode.RegistryError, `${ref.domain} took an upload without giving the next Location`);
+  const digest = `sha256:${hash.digest('hex')}` as Digest;
+  const done = new URL(next, patched.url);
+  done.searchParams.set('digest', digest);
+  const put = await session.request({ method: 'PUT', path: done, scopes });
+  if (put.status !== 201) throw await responseError(put, `cannot finish the upload of ${digest} to ${where}`, ref.domain);
+  discard(put);
+  return { digest, size };
+}
+
+/** Whether the repository has the blob. */
+export async function hasBlob(session: RegistrySession, ref: ImageReference, d: Descriptor): Promise<boolean> {
+  return blobExists(session, ref, d, [`repository:${ref.path}:pull`]);
+}
+
+/** Sends one blob from the store unless the registry has it; true when it was sent. */
+export async function sendBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor): Promise<boolean> {
+  return (await sendBlobs(session, store, ref, [d])) === 0;
 }

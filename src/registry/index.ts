@@ -7,7 +7,7 @@ export { configPath, eraseCredentials, readCredentials, storeCredentials, type C
 export { RegistrySession } from './session.js';
 export { fetchManifest, pullImage, registryBlobs, MANIFEST_ACCEPT, type PullEvent, type PullResult } from './pull.js';
 export { fetchLayers, storeBlob, type BlobLease, type FetchedLayers, type FetchLayersOptions, type LayerEvent, type OpenBlob } from './fetch-layers.js';
-export { mountSource, putManifest, sendBlobs, type BlobEvent } from './blob-upload.js';
+export { hasBlob, mountSource, putManifest, sendBlob, sendBlobs, streamBlob, type BlobEvent } from './blob-upload.js';
 export { pushImage, type PushEvent, type PushOptions, type PushResult } from './push.js';
 export { parseChallenges, type Challenge } from './challenge.js';
 export { closeConnections } from './http.js';

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileAtomic, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { MediaType, parseIndex, type Descriptor, type ImageIndex, type ImageStore } from '../image/index.js';
@@ -45,8 +45,7 @@ export async function findInLayout(dir: string, tag: string): Promise<Descriptor
 /** Copies a blob from the store into the layout unless a file of its size is there already; true when written. */
 async function copyBlob(store: ImageStore, dir: string, d: Descriptor): Promise<boolean> {
   const path = layoutBlobPath(dir, d.digest);
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isFile() === true && existing.size === d.size) return false;
+  if (await layoutHas(dir, d)) return false;
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     // The store checks the bytes against the digest as they are read.
@@ -59,13 +58,48 @@ async function copyBlob(store: ImageStore, dir: string, d: Descriptor): Promise<
   return true;
 }
 
-/**
- * Writes `blobs` (from the store) into the layout at `dir` and lists `manifest` under `tag`.
- * `written` hears of each blob, and whether it had to be copied.
- */
-export async function writeToLayout(store: ImageStore, dir: string, tag: string, manifest: Descriptor, blobs: readonly Descriptor[], written?: (d: Descriptor, copied: boolean) => void): Promise<void> {
+/** Whether the layout has a file for `d` of its size. */
+export async function layoutHas(dir: string, d: Descriptor): Promise<boolean> {
+  const st = await stat(layoutBlobPath(dir, d.digest)).catch(() => undefined);
+  return st?.isFile() === true && st.size === d.size;
+}
+
+/** Copies a blob from the store into the layout unless it is there. */
+export async function copyToLayout(store: ImageStore, dir: string, d: Descriptor): Promise<void> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const d of [...blobs, manifest]) written?.(d, await copyBlob(store, dir, d));
+  await copyBlob(store, dir, d);
+}
+
+/** Writes bytes whose digest is not known yet into the layout, hashed on the way. */
+export async function streamToLayout(dir: string, bytes: AsyncIterable<Uint8Array>): Promise<{ digest: Digest; size: number }> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const temp = join(dir, 'blobs', 'sha256', `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(
+      async function* () {
+        for await (const chunk of bytes) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          yield chunk;
+        }
+      },
+      createWriteStream(temp, { mode: 0o644 }),
+    );
+    const digest = `sha256:${hash.digest('hex')}` as Digest;
+    await rename(temp, layoutBlobPath(dir, digest));
+    return { digest, size };
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** Lists `manifest` (its bytes written as a blob) under `tag` in the layout's index.json. */
+export async function tagInLayout(dir: string, tag: string, manifest: Descriptor, bytes: Buffer): Promise<void> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  await writeFileAtomic(layoutBlobPath(dir, manifest.digest), bytes, { durable: false });
   await writeFileAtomic(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   const index = (await readIndex(dir)) ?? { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
   const entry: Descriptor = { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, annotations: { [REF_NAME]: tag } };

@@ -1,6 +1,6 @@
 // The CLI as users meet it: the real bin/lade in a child process.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -82,6 +82,21 @@ describe('global options', () => {
     assert.equal(rootOf(lade(['info'], { env: { LADE_ROOT: '/from/env' } })), '/from/env');
     assert.equal(rootOf(lade(['--root', '/before', 'info'], { env: { LADE_ROOT: '/from/env' } })), '/before');
     assert.equal(rootOf(lade(['info', '--root=/after'])), '/after');
+  });
+
+  test('a relative --root or LADE_ROOT is taken from the working directory, once: state never moves with a chdir', () => {
+    assert.equal(rootOf(lade(['--root', 'state', 'info'], { cwd: work })), join(work, 'state'));
+    assert.equal(rootOf(lade(['info'], { cwd: work, env: { LADE_ROOT: './env-state' } })), join(work, 'env-state'));
+    // A build there uses overlay snapshots: with the root relative, overlayfs's probe (made from
+    // inside the snapshot directory) failed, and every build fell back to copying trees.
+    const context = join(work, 'relative-context');
+    mkdirSync(context);
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY f /f\n');
+    writeFileSync(join(context, 'f'), 'f\n');
+    const built = lade(['--root', 'build-state', 'build', '-q', 'relative-context'], { cwd: work });
+    assert.equal(built.status, 0, built.stderr);
+    assert.ok(existsSync(join(work, 'build-state', 'snapshots', 'overlay')), 'the overlay snapshotter');
+    assert.ok(!existsSync(join(work, 'build-state', 'snapshots', 'copy')));
   });
 
   test('--debug and -D turn debug mode on, before or after the command', () => {
