@@ -10,7 +10,7 @@ export {
 export type { Digest, DigestAlgorithm } from './digest.js';
 
 export { DEFAULT_MAX_READ_BYTES, openContentStore } from './store.js';
-export type { BlobSource, CleanIngestOptions, ContentStore, ReadBytesOptions } from './store.js';
+export type { BlobSource, CleanIngestOptions, ContentStore, OpenReadOptions, ReadBytesOptions } from './store.js';
 export type { BlobInfo, ExpectedBlob, WriteResult } from './ingest.js';
 export type { BlobWriter } from './blob-writer.js';
 

@@ -41,20 +41,47 @@ function deflate(input: Buffer, options: ZlibOptions): Promise<Buffer> {
   });
 }
 
+/** The most a stored deflate block holds (RFC 1951 §3.2.4: LEN is 16 bits). */
+const MAX_STORED = 0xffff;
+
 /**
- * One block, deflated; or, when a sample of it (at level 1) does not get 3% smaller, in stored
+ * `input` as stored deflate blocks (RFC 1951 §3.2.4), written here rather than by zlib at level
+ * 0: a header of 5 bytes per 64 KiB and the input itself, not copied. Stored blocks end on a
+ * byte boundary, so deflated blocks may follow them as they follow a sync flush. The last block
+ * of the stream has BFINAL set.
+ */
+function storedBlocks(input: Buffer, last: boolean): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  do {
+    const n = Math.min(MAX_STORED, input.byteLength - at);
+    const final = last && at + n === input.byteLength;
+    const header = Buffer.allocUnsafe(5);
+    header[0] = final ? 1 : 0;
+    header.writeUInt16LE(n, 1);
+    header.writeUInt16LE(~n & 0xffff, 3);
+    out.push(header, input.subarray(at, at + n));
+    at += n;
+  } while (at < input.byteLength);
+  return out;
+}
+
+/**
+ * One block, deflated; or, when a sample of it (at level 1) does not get 3% smaller, as stored
  * deflate blocks, as zstd stores what it cannot compress. Data that does not compress is the
  * slowest for deflate (about 50 MB/s a core at any level) and gains nothing from it; stored, it
- * costs a copy. The choice depends on the bytes alone, so the output stays reproducible.
+ * costs nothing but its headers. The choice depends on the bytes alone, so the output stays
+ * reproducible.
  */
-async function deflateBlock(input: Buffer, options: ZlibOptions): Promise<Buffer> {
-  if (input.byteLength >= SAMPLES * SAMPLE && options.level !== 0) {
+async function deflateBlock(input: Buffer, options: ZlibOptions, last: boolean): Promise<Buffer[]> {
+  if (options.level === 0) return storedBlocks(input, last);
+  if (input.byteLength >= SAMPLES * SAMPLE) {
     const step = Math.floor(input.byteLength / SAMPLES);
     const sample = Buffer.concat(Array.from({ length: SAMPLES }, (_, i) => input.subarray(i * step, i * step + SAMPLE)));
     const tried = await deflate(sample, { level: 1, memLevel: 9 });
-    if (tried.byteLength > sample.byteLength * STORE_ABOVE) return deflate(input, { ...options, level: 0 });
+    if (tried.byteLength > sample.byteLength * STORE_ABOVE) return storedBlocks(input, last);
   }
-  return deflate(input, options);
+  return [await deflate(input, options)];
 }
 
 class ParallelGzip extends Transform {
@@ -63,7 +90,7 @@ class ParallelGzip extends Transform {
   private dictionary: Buffer | undefined;
   private crc = 0;
   private isize = 0;
-  private readonly inFlight: Promise<Buffer>[] = [];
+  private readonly inFlight: Promise<Buffer[]>[] = [];
   private headerSent = false;
 
   constructor(private readonly level: number) {
@@ -100,7 +127,7 @@ class ParallelGzip extends Transform {
       finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
       ...(this.dictionary === undefined ? {} : { dictionary: this.dictionary }),
     };
-    const job = deflateBlock(input, options);
+    const job = deflateBlock(input, options, last);
     // Awaited in order later; this branch only keeps a failure from counting as unhandled meanwhile.
     job.catch(() => undefined);
     this.inFlight.push(job);
@@ -120,14 +147,16 @@ class ParallelGzip extends Transform {
     this.push(trailer);
   }
 
-  private output(deflated: Buffer): void {
+  private output(deflated: Buffer[]): void {
     if (!this.headerSent) {
       this.headerSent = true;
       // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL OS=3 (Unix), as zlib writes it: no name, no time.
       const xfl = this.level === 9 ? 2 : this.level >= 0 && this.level < 2 ? 4 : 0;
       this.push(Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, xfl, 3]));
     }
-    if (deflated.byteLength > 0) this.push(deflated);
+    // Stored blocks come as headers and slices of the input: one piece for the reader, not 32.
+    const bytes = deflated.length === 1 ? deflated[0]! : Buffer.concat(deflated);
+    if (bytes.byteLength > 0) this.push(bytes);
   }
 }
 

@@ -16,7 +16,7 @@ import { errnoCode, fsyncDir, ioError } from './fs-util.js';
 import type { BlobInfo, ExpectedBlob, IngestPaths, WriteResult } from './ingest.js';
 import { Ingest } from './ingest.js';
 import { isAbandoned, STALE_AFTER_MS } from './temp-owner.js';
-import { readVerified, verifiedStream } from './verified-read.js';
+import { checkedStream, readVerified, verifiedStream } from './verified-read.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { materializerFor, type DeferredRecipe } from './deferred.js';
 import { readFile } from 'node:fs/promises';
@@ -35,6 +35,11 @@ export const DEFAULT_MAX_READ_BYTES = 16 << 20;
 export interface ReadBytesOptions {
   /** Refuse blobs larger than this many bytes (BLOB_TOO_LARGE). */
   maxSize?: number;
+}
+
+export interface OpenReadOptions {
+  /** false: a deferred blob is not stored on the way (default true). */
+  keep?: boolean;
 }
 
 export interface CleanIngestOptions {
@@ -68,9 +73,11 @@ export interface ContentStore {
    * A stream of the blob that hashes as it reads and, instead of ending, errors with
    * DIGEST_MISMATCH if the bytes do not match `d` (the damaged blob is removed first). Data has
    * then already been delivered: consumers must stage their output and keep it only once the
-   * stream has ended cleanly (`await pipeline(...)` resolving). BLOB_NOT_FOUND if absent.
+   * stream has ended cleanly (`await pipeline(...)` resolving). BLOB_NOT_FOUND if absent. A
+   * deferred blob is made and stored first, unless `keep` is false: then its bytes come straight
+   * from its recipe, checked the same way, and nothing is stored (a reader that compresses them).
    */
-  openRead(d: Digest): Promise<Readable>;
+  openRead(d: Digest, options?: OpenReadOptions): Promise<Readable>;
   /**
    * Stores content, checking `expected.size` and `expected.digest` when given; returns the digest
    * computed. When the blob is already stored the input is still read and verified, and nothing
@@ -248,9 +255,23 @@ class FileContentStore implements ContentStore {
     }
   }
 
-  async openRead(d: Digest): Promise<Readable> {
+  async openRead(d: Digest, options: OpenReadOptions = {}): Promise<Readable> {
+    if (options.keep === false && !(await this.isStored(d))) {
+      const record = await this.deferred(d);
+      const materializer = record === undefined ? undefined : materializerFor(record.recipe.kind);
+      if (materializer !== undefined) return checkedStream(await materializer(record!.recipe), d, record!.size, `the recipe of ${d}`);
+    }
     const fh = await this.openOrMaterialize(d);
     return await verifiedStream(fh, this.path(d), d, this.quarantine(d));
+  }
+
+  /** Whether `d` is a file in the store (not only a deferred record). */
+  private async isStored(d: Digest): Promise<boolean> {
+    try {
+      return (await lstat(this.path(d))).isFile();
+    } catch {
+      return false;
+    }
   }
 
   async write(source: BlobSource, expected: ExpectedBlob = {}): Promise<WriteResult> {

@@ -131,3 +131,28 @@ export async function verifiedStream(
   }
   return new VerifiedBlobStream(fh, path, digest, onCorrupt, size);
 }
+
+/**
+ * Bytes being made (a deferred blob's recipe at work) passed through as they come, hashed; at
+ * their end the stream ends only if they are the blob named, else it fails with DIGEST_MISMATCH.
+ */
+export function checkedStream(source: AsyncIterable<Uint8Array>, digest: Digest, size: number, what: string): Readable {
+  return Readable.from(
+    (async function* () {
+      const hash = createHash('sha256');
+      let got = 0;
+      for await (const chunk of source) {
+        hash.update(chunk);
+        got += chunk.byteLength;
+        yield chunk;
+      }
+      const actual = hash.digest('hex');
+      if (`sha256:${actual}` !== digest || got !== size) {
+        throw new LadeError(ErrorCode.DigestMismatch, `${what} made ${got} bytes hashing to sha256:${actual}, not ${digest} (${size} bytes)`, {
+          hint: 'This is a bug in lade: report it with the command that failed.',
+        });
+      }
+    })(),
+    { objectMode: false },
+  );
+}

@@ -25,7 +25,8 @@ export async function compressLayer(
 ): Promise<CompressedLayer> {
   const mediaType = layerMediaType(compression, family);
   if (layerCompression(layer.mediaType) === compression) return { descriptor: { ...layer, mediaType }, created: false };
-  const { stream } = await openDecompressed(await content.openRead(layer.digest));
+  // A layer a build made is read from its snapshot, not stored uncompressed on the way.
+  const { stream } = await openDecompressed(await content.openRead(layer.digest, { keep: false }));
   const writer = content.createWriter();
   try {
     await pipeline(stream, compression === 'none' ? new PassThrough() : compressStream(compression), writer);
@@ -42,7 +43,7 @@ export async function compressLayer(
  * streamed upload): nothing is stored. Reading a layer checks it against its digest, as always.
  */
 export async function compressedStream(content: ContentStore, layer: Descriptor, compression: Exclude<LayerCompression, 'none'>): Promise<Readable> {
-  const { stream } = await openDecompressed(await content.openRead(layer.digest));
+  const { stream } = await openDecompressed(await content.openRead(layer.digest, { keep: false }));
   const out = compressStream(compression);
   // Failures of either side reach the reader of `out`.
   pipeline(stream, out).catch((err: unknown) => out.destroy(err as Error));

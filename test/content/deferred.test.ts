@@ -75,3 +75,32 @@ test('deferring a blob already stored changes nothing', async () => {
     assert.deepEqual(await readdir(join(dir)).then((n) => n.includes('deferred')), false);
   });
 });
+
+test('openRead with keep: false streams a deferred blob from its recipe, checked, and stores nothing', async () => {
+  await withStore(async (store, dir) => {
+    const bytes = Buffer.from('streamed layer\n');
+    const d = digestOf(bytes);
+    await store.defer(d, bytes.length, { kind: 'test-text', text: 'streamed layer\n' });
+    made.length = 0;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await store.openRead(d, { keep: false })) chunks.push(chunk as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), bytes);
+    assert.deepEqual(await readdir(join(dir, 'blobs', 'sha256')), [], 'not stored');
+    assert.equal(await store.has(d), true, 'still deferred');
+    await store.openRead(d, { keep: false }).then(async (s) => {
+      for await (const _ of s);
+    });
+    assert.deepEqual(made, ['streamed layer\n', 'streamed layer\n'], 'made for each read');
+
+    // Other bytes than the digest names: the stream fails at its end.
+    const wrong = digestOf(Buffer.from('expected bytes!'));
+    await store.defer(wrong, 15, { kind: 'test-text', text: 'tampered bytes!' });
+    await assert.rejects(
+      (async () => {
+        for await (const _ of await store.openRead(wrong, { keep: false }));
+      })(),
+      (err: unknown) => isLadeError(err) && err.code === 'DIGEST_MISMATCH',
+    );
+    assert.deepEqual(await readdir(join(dir, 'blobs', 'sha256')), []);
+  });
+});
