@@ -91,6 +91,9 @@ export const builderPruneCommand: LeafCommand = {
         if (st.nlink <= 1) reclaimed += st.blocks * 512;
       }
     }
+    // What cache exports remember of compressed layers (their digests): small, and worth keeping
+    // unless everything goes.
+    if (all) await rm(join(root, 'buildcache', 'compressed'), { recursive: true, force: true });
     // Layers of pruned steps no image uses (deferred blobs whose snapshot is gone, too).
     const blobs = await images.prune({ only: new Set() });
     ctx.out.stdout(`Deleted build cache objects: ${entries} cache entries, ${snapshots.removed} layers\n`);
