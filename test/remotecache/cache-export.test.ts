@@ -287,3 +287,27 @@ test('a cache that cannot be imported is skipped; a failed export fails the buil
     assert.match(r.stderr, message);
   }
 });
+
+test('a store that imported a cache exports it again: the layers go as they came, none compressed again, fetched when only the other cache has them', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  const first = `${registry.host}/test/cache:first`;
+  build(s.root, s.context, ['--cache-to', `type=registry,ref=${first},mode=max`]);
+  const fresh = freshStore(s, 'fresh');
+  const dest = join(s.dir, 'relayed');
+  const relay = build(fresh, s.context, ['--cache-from', first, '--cache-to', `type=local,dest=${dest},mode=max`]);
+  assert.deepEqual(ran(relay.stderr), [], relay.stderr);
+  assert.doesNotMatch(relay.stderr, /compressing/, 'layers that came compressed are sent as they are');
+  const original = await cacheManifest(registry, 'test/cache', 'first');
+  const index = JSON.parse(readFileSync(join(dest, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  const relayed = JSON.parse(readFileSync(join(dest, 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8')) as CacheManifest;
+  // The same records and layers: the relayed cache is the first one, byte for byte.
+  assert.equal(relayed.config.digest, original.config.digest);
+  assert.deepEqual(relayed.layers.map((l) => l.digest).sort(), original.layers.map((l) => l.digest).sort());
+  for (const l of relayed.layers) assert.ok(existsSync(join(dest, 'blobs', 'sha256', l.digest.slice(7))), `${l.digest} in the directory`);
+  // And it serves a third store.
+  const third = freshStore(s, 'third');
+  const again = build(third, s.context, ['--cache-from', `type=local,src=${dest}`]);
+  assert.deepEqual(ran(again.stderr), [], again.stderr);
+  assert.equal(imageId(third), imageId(s.root));
+});
