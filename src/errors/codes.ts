@@ -117,6 +117,8 @@ export const ErrorCode = {
   RegistryNotFound: 'REGISTRY_NOT_FOUND',
   /** A registry answered with an error or with something that breaks the distribution protocol. */
   RegistryError: 'REGISTRY_ERROR',
+  /** A base image's tag moved to another image while the build was using it. */
+  BuildBaseChanged: 'BUILD_BASE_CHANGED',
   /** Exporting the build cache (`--cache-to`) failed; the cause says where and why. */
   CacheExport: 'CACHE_EXPORT',
   /** An imported build cache (`--cache-from`) is not one lade can read. */

@@ -19,6 +19,7 @@ import {
   tagName,
   type Descriptor,
   type ImageStore,
+  type Manifest,
 } from '../image/index.js';
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import type { Snapshotter } from '../snapshotter/index.js';
@@ -81,6 +82,44 @@ export function registryBlobs(session: RegistrySession, ref: ImageReference): Op
   return (d, received) => downloadBlob(blobSource(session, ref, d), d, received);
 }
 
+type Document = Awaited<ReturnType<typeof fetchManifest>>;
+
+/** The reference's manifest, through its index (linux/amd64) when it names one. */
+async function resolveManifest(session: RegistrySession, ref: ImageReference): Promise<{ display: string; top: Document; manifestDoc: Document; documents: Document[]; manifest: Manifest }> {
+  const display = ref.digest === undefined ? `${ref.domain}/${ref.path}:${ref.tag ?? 'latest'}` : `${ref.domain}/${ref.path}@${ref.digest}`;
+  const top = await fetchManifest(session, ref, ref.digest ?? ref.tag ?? 'latest', display);
+  let manifestDoc = top;
+  const documents = [top];
+  if (documentKind(top.bytes, top.mediaType) === 'index') {
+    const chosen = selectManifest(parseIndex(top.bytes), display);
+    manifestDoc = await fetchManifest(session, ref, chosen.digest, `${display} (linux/amd64)`);
+    documents.push(manifestDoc);
+  }
+  return { display, top, manifestDoc, documents, manifest: parseManifest(manifestDoc.bytes) };
+}
+
+/** Config documents are small; a larger one is not a config. */
+const CONFIG_LIMIT = 16 << 20;
+
+/**
+ * An image's ID and config as the registry has them, without its layers: what a build needs to
+ * know of a base image before it knows whether it needs the image's files at all (BuildKit's
+ * metadata resolution). The config is checked against its digest.
+ */
+export async function fetchImageConfig(session: RegistrySession, reference: string): Promise<{ id: Digest; config: Buffer }> {
+  const ref = parseImageReference(reference);
+  const { display, manifest } = await resolveManifest(session, ref);
+  const d = manifest.config;
+  if (d.size > CONFIG_LIMIT) throw new LadeError(ErrorCode.InvalidImage, `${display}: its config is ${d.size} bytes, more than a config can be`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of downloadBlob(blobSource(session, ref, d), d)) chunks.push(chunk);
+  const config = Buffer.concat(chunks);
+  if (digestOf(config) !== d.digest || config.length !== d.size) {
+    throw new LadeError(ErrorCode.DigestMismatch, `the config of ${display} from ${ref.domain} is not ${d.digest}`, { hint: 'The registry or something between it and lade altered it.' });
+  }
+  return { id: d.digest as Digest, config };
+}
+
 /**
  * The layer sizes of an image already in the store under this config and manifest (as pulled,
  * or as lade pushed it): its blobs were checked against their diffIDs when they came in, so a
@@ -106,16 +145,7 @@ export async function pullImage(
   unpack?: Snapshotter,
 ): Promise<PullResult> {
   const ref = parseImageReference(reference);
-  const display = ref.digest === undefined ? `${ref.domain}/${ref.path}:${ref.tag ?? 'latest'}` : `${ref.domain}/${ref.path}@${ref.digest}`;
-  const top = await fetchManifest(session, ref, ref.digest ?? ref.tag ?? 'latest', display);
-  let manifestDoc = top;
-  const documents = [top];
-  if (documentKind(top.bytes, top.mediaType) === 'index') {
-    const chosen = selectManifest(parseIndex(top.bytes), display);
-    manifestDoc = await fetchManifest(session, ref, chosen.digest, `${display} (linux/amd64)`);
-    documents.push(manifestDoc);
-  }
-  const manifest = parseManifest(manifestDoc.bytes);
+  const { display, top, manifestDoc, documents, manifest } = await resolveManifest(session, ref);
   onProgress?.({ kind: 'resolved', digest: top.digest });
 
   return store.withLease(async (lease) => {

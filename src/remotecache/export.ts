@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { eachLimited, writeFileAtomic, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { compressedStream, encodeDocument, layerCompression, layerMediaType, MediaType, type Descriptor, type ImageStore, type LayerCompression } from '../image/index.js';
+import { compressedStream, encodeDocument, layerCompression, layerMediaType, MediaType, type Descriptor, type ImageStore } from '../image/index.js';
 import { parseImageReference } from '../reference/index.js';
 import { hasBlob, openSession, putManifest, sendBlob, streamBlob } from '../registry/index.js';
 import type { LayerRef } from '../solver/ops/index.js';

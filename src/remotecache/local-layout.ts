@@ -5,12 +5,11 @@
  * are written through a temp file and renamed, so a kill leaves at most a temp file, and
  * index.json last, so it never names a blob that is not whole.
  */
-import { createReadStream } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
 import { writeFileAtomic, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { MediaType, parseIndex, type Descriptor, type ImageIndex, type ImageStore } from '../image/index.js';
@@ -42,10 +41,17 @@ export async function findInLayout(dir: string, tag: string): Promise<Descriptor
   return index?.manifests.find((d) => d.annotations?.[REF_NAME] === tag);
 }
 
-/** Copies a blob from the store into the layout unless a file of its size is there already; true when written. */
-async function copyBlob(store: ImageStore, dir: string, d: Descriptor): Promise<boolean> {
+/** Whether the layout has a file for `d` of its size. */
+export async function layoutHas(dir: string, d: Descriptor): Promise<boolean> {
+  const st = await stat(layoutBlobPath(dir, d.digest)).catch(() => undefined);
+  return st?.isFile() === true && st.size === d.size;
+}
+
+/** Copies a blob from the store into the layout unless a file of its size is there already. */
+export async function copyToLayout(store: ImageStore, dir: string, d: Descriptor): Promise<void> {
+  if (await layoutHas(dir, d)) return;
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   const path = layoutBlobPath(dir, d.digest);
-  if (await layoutHas(dir, d)) return false;
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     // The store checks the bytes against the digest as they are read.
@@ -55,19 +61,6 @@ async function copyBlob(store: ImageStore, dir: string, d: Descriptor): Promise<
     await rm(temp, { force: true });
     throw err;
   }
-  return true;
-}
-
-/** Whether the layout has a file for `d` of its size. */
-export async function layoutHas(dir: string, d: Descriptor): Promise<boolean> {
-  const st = await stat(layoutBlobPath(dir, d.digest)).catch(() => undefined);
-  return st?.isFile() === true && st.size === d.size;
-}
-
-/** Copies a blob from the store into the layout unless it is there. */
-export async function copyToLayout(store: ImageStore, dir: string, d: Descriptor): Promise<void> {
-  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  await copyBlob(store, dir, d);
 }
 
 /** Writes bytes whose digest is not known yet into the layout, hashed on the way. */

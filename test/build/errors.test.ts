@@ -39,7 +39,7 @@ test('build error: a base image neither in the store nor pullable is named, with
   // .invalid never resolves (RFC 2606), with or without a network: the pull fails at once.
   const r = store.run(['build', '-q', context('FROM registry.invalid/nosuch/image:1\nRUN true\n')]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^Dockerfile:1: registry\.invalid\/nosuch\/image:1: pulling the base image failed: cannot reach the registry registry\.invalid/m);
+  assert.match(r.stderr, /^Dockerfile:1: registry\.invalid\/nosuch\/image:1: resolving the base image failed: cannot reach the registry registry\.invalid/m);
   assert.match(r.stderr, /lade load/);
   assert.doesNotMatch(r.stderr, /    at /);
 });

@@ -77,7 +77,7 @@ test('a base image that cannot be pulled fails the build with the Dockerfile lin
   const app = context(join(dir, 'app'), `FROM ${registry.host}/test/missing:v1\nRUN true\n`);
   const r = await lade(['--root', join(dir, 'root'), 'build', '--progress', 'plain', app]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /Dockerfile:1: .*test\/missing:v1: pulling the base image failed: manifest for .* not found/);
+  assert.match(r.stderr, /Dockerfile:1: .*test\/missing:v1: resolving the base image failed: manifest for .* not found/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   const unreachable = await lade(['--root', join(dir, 'root'), 'run', '--rm', '127.0.0.1:1/none:x', 'true']);
   assert.equal(unreachable.status, 125);

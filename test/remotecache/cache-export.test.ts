@@ -311,3 +311,39 @@ test('a store that imported a cache exports it again: the layers go as they came
   assert.deepEqual(ran(again.stderr), [], again.stderr);
   assert.equal(imageId(third), imageId(s.root));
 });
+
+test('on a machine without the base images, a full hit resolves them (manifest and config) and never downloads a stage base the final image lacks', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  // Two base images in the registry: the final stage's, and a builder image with a layer more.
+  const base = `${registry.host}/test/base:v1`;
+  const builderBase = `${registry.host}/test/builder:v1`;
+  ok(lade(['--root', s.root, 'tag', 'lade-fixture/base:1', base]), 'tag');
+  ok(lade(['--root', s.root, 'push', base]), 'push base');
+  const builderContext = join(s.dir, 'builder-image');
+  mkdirSync(builderContext);
+  writeFileSync(join(builderContext, 'Dockerfile'), 'FROM lade-fixture/base:1\nRUN echo toolchain > /toolchain\n');
+  ok(lade(['--root', s.root, 'build', '-q', '-t', builderBase, builderContext]), 'build the builder image');
+  ok(lade(['--root', s.root, 'push', builderBase]), 'push builder');
+  writeFileSync(join(s.context, 'Dockerfile'), DOCKERFILE.replace('FROM lade-fixture/base:1 AS build', `FROM ${builderBase} AS build`).replace('FROM lade-fixture/base:1\n', `FROM ${base}\n`));
+
+  const ref = `${registry.host}/test/cache:bases`;
+  build(s.root, s.context, ['--cache-to', `type=registry,ref=${ref},mode=max`]);
+  const builderLayer = (JSON.parse(ok(lade(['--root', s.root, 'image', 'inspect', builderBase]), 'inspect').stdout) as Array<{ RootFS: { Layers: string[] } }>)[0]!.RootFS.Layers.at(-1)!;
+  const builderManifest = await (await fetch(`${registry.url}/v2/test/builder/manifests/v1`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } })).json() as { layers: Array<{ digest: string }> };
+  const builderBlob = builderManifest.layers.at(-1)!.digest;
+
+  // A store with nothing in it at all.
+  const empty = join(s.dir, 'empty-root');
+  const before = logLines(registry);
+  const hit = build(empty, s.context, ['--cache-from', ref]);
+  assert.deepEqual(ran(hit.stderr), [], hit.stderr);
+  const downloaded = blobRequests(registry, 'GET', before);
+  assert.ok(!downloaded.includes(builderBlob), 'the builder image\'s own layer was downloaded');
+  assert.match(hit.stderr, new RegExp(`load metadata for ${builderBase.replace(/[./]/g, '\\$&')}`));
+  const cacheLayers = (await cacheManifest(registry, 'test/cache', 'bases')).layers;
+  assert.ok(!cacheLayers.some((l) => l.annotations['containerd.io/uncompressed'] === builderLayer && downloaded.includes(l.digest)), 'nor its copy in the cache');
+  assert.equal(imageId(empty), imageId(s.root));
+  assert.equal(finalFile(empty), 'beta\nprep\nalpha\n');
+  assert.notEqual(lade(['--root', empty, 'image', 'inspect', builderBase]).status, 0, 'the builder image was not pulled');
+});

@@ -1,6 +1,6 @@
 /** What build ops work with: lade's stores under --root, a scratch directory, the build context. */
 import type { ContextScan } from '../../buildcontext/index.js';
-import type { ImageStore } from '../../image/index.js';
+import type { ImageConfig, ImageStore } from '../../image/index.js';
 import type { Snapshotter } from '../../snapshotter/index.js';
 import type { LayerRef } from './results.js';
 
@@ -32,6 +32,8 @@ export interface BuildDeps {
   etcFiles(): Promise<{ hosts: string; resolvConf: string }>;
   /** Brings an image from its registry into the store; absent, a missing base image is an error. */
   pull?(ref: string): Promise<void>;
+  /** An image's ID and config from its registry, without its layers (for keys and the frontend). */
+  resolve?(ref: string): Promise<{ id: string; config: ImageConfig }>;
   /** `--pull`: every base image is pulled again before it is used. */
   forcePull?: boolean;
   /** With `--cache-from`: where the layers of its hits come from. */

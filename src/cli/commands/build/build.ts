@@ -12,12 +12,12 @@ import {
   parseInstructions,
   type BaseImage,
 } from '../../../frontend/index.js';
-import { openImageStore, tagName } from '../../../image/index.js';
+import { openImageStore, parseConfig, tagName, type ImageConfig } from '../../../image/index.js';
 import { parseImageReference } from '../../../reference/index.js';
-import { closeConnections, openSession, pullImage } from '../../../registry/index.js';
+import { closeConnections, fetchImageConfig, openSession, pullImage } from '../../../registry/index.js';
 import { openSnapshotter } from '../../../snapshotter/index.js';
 import { failedVertexOf, openCacheIndex, solve } from '../../../solver/index.js';
-import { createBuildAdapter, ensureRootfs, exportImage, loadBaseImage, removeAbandoned, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
+import { createBuildAdapter, ensureRootfs, exportImage, removeAbandoned, resolveBaseImage, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { stringList } from '../image/index.js';
 import { exportCaches, importCaches, parseCacheOptions, SolveRecorder, withInlineCache } from './cache.js';
@@ -139,13 +139,23 @@ export const buildCommand: LeafCommand = {
               return { hosts, resolvConf };
             })());
         })(),
-        // A base image not in the store is pulled, as BuildKit resolves it; --pull pulls them all.
+        // A base image a step runs on is pulled when the store lacks it; --pull pulls them all.
         pull: (ref) =>
-          progress.internal(`[internal] load metadata for ${ref}`, async () => {
+          progress.internal(`[internal] pull ${ref}`, async () => {
             const name = parseImageReference(ref);
             await pullImage(images, openSession(name.domain), ref);
           }),
         forcePull: options['pull'] === true,
+        // Until a step needs its files, a base image the store lacks is only resolved: its ID
+        // (for cache keys) and its config, as BuildKit loads image metadata.
+        resolve: async (ref) => {
+          let resolved!: { id: string; config: ImageConfig };
+          await progress.internal(`[internal] load metadata for ${ref}`, async () => {
+            const { id, config } = await fetchImageConfig(openSession(parseImageReference(ref).domain), ref);
+            resolved = { id, config: parseConfig(config) };
+          });
+          return resolved;
+        },
       };
 
       await progress.internal(`[internal] load build definition from ${inputs.dockerfileName}`, async () => {
@@ -160,7 +170,7 @@ export const buildCommand: LeafCommand = {
             labels: keyValues(stringList(options, 'label'), 'label', false),
             noCacheFilter: stringList(options, 'no-cache-filter'),
           },
-          async (normalized): Promise<BaseImage> => ({ config: (await loadBaseImage(deps, normalized)).config as unknown as Record<string, unknown> }),
+          async (normalized): Promise<BaseImage> => ({ config: (await resolveBaseImage(deps, normalized)).config as unknown as Record<string, unknown> }),
         );
       });
       if (options['print-graph'] === true) {
