@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { MediaType, parseIndex, type Descriptor, type ImageIndex, type ImageStore } from '../image/index.js';
+import { MediaType, parseIndex, withFileLock, type Descriptor, type ImageIndex, type ImageStore } from '../image/index.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 
@@ -94,10 +94,13 @@ export async function tagInLayout(dir: string, tag: string, manifest: Descriptor
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   await writeFileAtomic(layoutBlobPath(dir, manifest.digest), bytes, { durable: false });
   await writeFileAtomic(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const index = (await readIndex(dir)) ?? { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
-  const entry: Descriptor = { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, annotations: { [REF_NAME]: tag } };
-  const manifests = [...index.manifests.filter((d) => d.annotations?.[REF_NAME] !== tag), entry];
-  await writeFileAtomic(join(dir, 'index.json'), JSON.stringify({ ...index, manifests }));
+  // Two exports into one directory: each keeps the other's tags (BuildKit locks the same file).
+  await withFileLock(join(dir, 'index.json.lock'), async () => {
+    const index = (await readIndex(dir)) ?? { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
+    const entry: Descriptor = { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size, annotations: { [REF_NAME]: tag } };
+    const manifests = [...index.manifests.filter((d) => d.annotations?.[REF_NAME] !== tag), entry];
+    await writeFileAtomic(join(dir, 'index.json'), JSON.stringify({ ...index, manifests }));
+  }, 60_000, `the cache directory ${dir}`);
 }
 
 /** A layout blob's bytes, for fetchLayers (which checks them against the digest as it stores them). */

@@ -220,6 +220,14 @@ test('type=local, mode=min: an OCI layout under its tag; a fresh store rebuilds 
   assert.equal(imageId(fresh), imageId(s.root));
   assert.equal(finalFile(fresh), 'beta\nprep\nalpha\n');
 
+  // Another tag in the same directory keeps the first; exporting a tag again replaces only it.
+  build(s.root, s.context, ['--cache-to', `type=local,dest=${dest},tag=v2,mode=max`]);
+  build(s.root, s.context, ['--cache-to', `type=local,dest=${dest}`]);
+  const tags = (JSON.parse(readFileSync(join(dest, 'index.json'), 'utf8')) as typeof index).manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']);
+  assert.deepEqual(tags.sort(), ['latest', 'v2']);
+  const v2 = build(freshStore(s, 'v2'), s.context, ['--cache-from', `type=local,src=${dest},tag=v2`]);
+  assert.deepEqual(ran(v2.stderr), [], v2.stderr);
+
   // A change in the final stage: mode=min has its steps, and the build stage runs (its results were not exported).
   writeFileSync(join(s.context, 'b.txt'), 'other\n');
   const other = freshStore(s, 'other');
