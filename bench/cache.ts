@@ -8,15 +8,21 @@
 //                              are downloaded and unpacked
 //   pull of the image          `lade pull` of the same image pushed by lade: what the full hit
 //                              should cost little more than
+//   inline full hit            the same through an inline cache: an image built with
+//                              --cache-to type=inline and pushed, then --cache-from that image,
+//                              against Docker 20.10's BuildKit doing the same
+//                              (BUILDKIT_INLINE_CACHE=1, then --cache-from in a daemon that
+//                              holds only the base image) when Docker is installed
 // Goals: export adds under 20% to a cold build; a full-hit rebuild costs little more than the pull.
 // Stores on a fresh journaled ext4 (see scratch-fs.ts); the page cache is dropped before each run
-// that downloads. Run as root: node dist/bench/cache.js [--runs N] [--in-place]
+// that downloads. Run as root: node dist/bench/cache.js [--runs N] [--no-docker]
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startRegistry } from '../test/helpers/registry.js';
+import { startDocker } from './docker.js';
 import { dropCaches, median, settle, timed as run } from './measure.js';
 import { writeLargeProject } from './projects.js';
 import { scratchFs } from './scratch-fs.js';
@@ -36,6 +42,11 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(repo, 'test', 'fixtures', 'build', 'make-base.mjs'), baseTar]);
     const project = writeLargeProject(join(work, 'large'));
     const registry = await startRegistry(fakeTest);
+    const docker = process.argv.includes('--no-docker') ? undefined : await startDocker(join(work, 'docker'));
+    if (docker !== undefined) cleanups.push(() => docker.stop());
+    const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '1' };
+    const dk = (args: string[]) => run('/usr/bin/docker', ['-H', docker!.host, ...args], dockerEnv);
+    if (docker !== undefined) dk(['load', '-i', baseTar]);
     const times = new Map<string, number[]>();
     const add = (key: string, ms: number) => times.set(key, [...(times.get(key) ?? []), ms]);
     let n = 0;
@@ -71,6 +82,32 @@ async function main(): Promise<void> {
       add('full hit', run(lade, ['--root', root, 'build', '-q', '-t', 'bench', '--cache-from', cacheRef, project]));
       done(root);
 
+      // Inline: the image carries the cache.
+      settle();
+      root = freshRoot();
+      const inlineImage = `${registry.host}/bench/inline-${i}:v1`;
+      run(lade, ['--root', root, 'build', '-q', '-t', inlineImage, '--cache-to', 'type=inline', project]);
+      run(lade, ['--root', root, 'push', inlineImage]);
+      done(root);
+      settle();
+      root = freshRoot();
+      dropCaches([registry.dataDir, project]);
+      add('inline hit', run(lade, ['--root', root, 'build', '-q', '-t', 'bench', '--cache-from', inlineImage, project]));
+      done(root);
+      if (docker !== undefined) {
+        const dockerImage = `${registry.host}/bench/docker-inline-${i}:v1`;
+        dk(['build', '--network', 'none', '-q', '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '-t', dockerImage, project]);
+        dk(['push', dockerImage]);
+        // Back to a daemon holding only the base image, as on a fresh machine.
+        dk(['rmi', '-f', execFileSync('/usr/bin/docker', ['-H', docker.host, 'image', 'inspect', '--format', '{{.Id}}', dockerImage], { encoding: 'utf8' }).trim()]);
+        dk(['builder', 'prune', '-af']);
+        settle();
+        dropCaches([registry.dataDir, project]);
+        add('docker inline hit', dk(['build', '--network', 'none', '-q', '--cache-from', dockerImage, '-t', 'bench-hit', project]));
+        dk(['rmi', '-f', 'bench-hit']);
+        dk(['builder', 'prune', '-af']);
+      }
+
       settle();
       root = freshRoot();
       dropCaches([registry.dataDir, project]);
@@ -87,6 +124,11 @@ async function main(): Promise<void> {
     show('cold build + --cache-to (max)', 'cold+export', 'cold');
     show('full-hit rebuild, --cache-from', 'full hit', 'pull');
     show('lade pull of the image', 'pull');
+    show('inline full hit, --cache-from IMAGE', 'inline hit', 'pull');
+    if (docker !== undefined) {
+      show('docker: inline full hit', 'docker inline hit');
+      console.log(`inline full hit, lade/docker: ${(median(times.get('inline hit')!) / median(times.get('docker inline hit')!)).toFixed(2)}`);
+    }
   } finally {
     for (const fn of cleanups.reverse()) await fn();
     scratch.close();

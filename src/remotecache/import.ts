@@ -131,10 +131,6 @@ export class ImportedCaches implements CacheSource, CacheLayers {
     }
   }
 
-  get size(): number {
-    return this.records.size;
-  }
-
   async get(key: CacheKey): Promise<OpResult | undefined> {
     const layers = this.records.get(key);
     return layers === undefined ? undefined : rootfsOf(layers);
