@@ -2,13 +2,15 @@
  * The worker side of applyLayerOnThread: the bytes the main thread sends, as the stream
  * applyLayer reads; each batch it takes is acknowledged, so the main thread sends the next.
  */
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyLayer } from './apply-layer.js';
 import type { ApplyOptions } from './apply-state.js';
 import { receiveError, sendError, type FromWorker, type ToWorker } from './apply-thread.js';
 
 const port = parentPort!;
-const { root, options } = workerData as { root: string; options: ApplyOptions };
+const { root, options, hash: hashing } = workerData as { root: string; options: ApplyOptions; hash: boolean };
+const hash = hashing ? createHash('sha256') : undefined;
 const queue: Uint8Array[] = [];
 let ended = false;
 let failure: Error | undefined;
@@ -26,6 +28,7 @@ async function* bytes(): AsyncGenerator<Uint8Array> {
     const next = queue.shift();
     if (next !== undefined) {
       port.postMessage({ read: true } satisfies FromWorker);
+      hash?.update(next);
       yield next;
       continue;
     }
@@ -37,6 +40,6 @@ async function* bytes(): AsyncGenerator<Uint8Array> {
 }
 
 applyLayer(root, bytes(), options).then(
-  (stats) => port.postMessage({ stats } satisfies FromWorker),
+  (stats) => port.postMessage({ stats, ...(hash === undefined ? {} : { sha256: hash.digest('hex') }) } satisfies FromWorker),
   (err: unknown) => port.postMessage({ error: sendError(err) } satisfies FromWorker),
 );

@@ -26,7 +26,12 @@ export interface SentError {
 }
 
 /** Worker to main: one batch read, or the result. Main to worker: bytes, the end, or a failure. */
-export type FromWorker = { read: true } | { stats: ApplyStats } | { error: SentError };
+export type FromWorker = { read: true } | { stats: ApplyStats; sha256?: string } | { error: SentError };
+
+export interface ThreadOptions {
+  /** Also hash the bytes (sha256, hex), on the worker: the caller's thread is the busier one. */
+  hash?: boolean;
+}
 export type ToWorker = { bytes: Uint8Array } | { end: true } | { error: SentError };
 
 export function sendError(err: unknown): SentError {
@@ -58,19 +63,19 @@ function workerUrl(): URL {
   return import.meta.url.endsWith('.cjs') ? new URL('./lade-apply.cjs', import.meta.url) : new URL('./apply-thread-main.js', import.meta.url);
 }
 
-export async function applyLayerOnThread(root: string, tar: AsyncIterable<Uint8Array>, options: ApplyOptions = {}): Promise<ApplyStats> {
+export async function applyLayerOnThread(root: string, tar: AsyncIterable<Uint8Array>, options: ApplyOptions = {}, thread: ThreadOptions = {}): Promise<ApplyStats & { sha256?: string }> {
   const { Worker: WorkerClass } = requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
   // No flags of this process: --input-type=module, for one, would change how the script loads.
-  const worker: Worker = new WorkerClass(workerUrl(), { workerData: { root, options }, execArgv: [] });
+  const worker: Worker = new WorkerClass(workerUrl(), { workerData: { root, options, hash: thread.hash === true }, execArgv: [] });
   let settled = false;
   let credit = IN_FLIGHT;
   let wake: (() => void) | undefined;
-  const result = new Promise<ApplyStats>((resolve, reject) => {
+  const result = new Promise<ApplyStats & { sha256?: string }>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {
       if ('read' in m) {
         credit++;
         wake?.();
-      } else if ('stats' in m) resolve(m.stats);
+      } else if ('stats' in m) resolve(m.sha256 === undefined ? m.stats : { ...m.stats, sha256: m.sha256 });
       else reject(receiveError(m.error));
     });
     worker.on('error', (err) => reject(new LadeError(ErrorCode.LayerApply, `the unpacking thread failed: ${err.message}`, { cause: err })));

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { cleanAtomicTemps, sha256Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
-import { applyLayer, applyLayerOnThread, measureLayer, writeLayer, type LayerMeasure, type LayerSource } from '../layer/index.js';
+import { applyLayer, applyLayerOnThread, measureLayer, writeLayer, type ApplyStats, type LayerMeasure, type LayerSource } from '../layer/index.js';
 import { syncfs } from '../sys/index.js';
 import { changeEntries } from './change-writer.js';
 import { OVERLAY_ENTRY_OPTIONS, overlayChanges, treeChanges } from './diff-walk.js';
@@ -240,19 +240,29 @@ class DirSnapshotter implements Snapshotter {
       const tree = join(staging.path, 'fs');
       if (this.driver === 'copy' && parent !== undefined) await copyTree(this.fsOf(this.record(before, parent)), tree);
       else await mkdir(tree, { mode: 0o755 });
-      const hash = options.verifiedBy === undefined ? createHash('sha256') : undefined;
-      async function* hashed(): AsyncGenerator<Uint8Array> {
-        for await (const chunk of layer as AsyncIterable<Uint8Array | string>) {
-          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          hash?.update(bytes);
-          yield bytes;
+      const needHash = options.verifiedBy === undefined;
+      const applyOptions = { whiteouts: this.driver === 'overlay' ? 'overlay' : 'delete' } as const;
+      let sha256: string | undefined;
+      let stats: ApplyStats;
+      if ((options.sizeHint ?? 0) >= APPLY_ON_THREAD_FROM) {
+        // The worker hashes what it unpacks: the thread feeding it (a download, its own hashing
+        // and its copy into the store) is the busier one.
+        ({ sha256, ...stats } = await applyLayerOnThread(tree, layer as AsyncIterable<Uint8Array>, applyOptions, { hash: needHash }));
+      } else {
+        const hash = needHash ? createHash('sha256') : undefined;
+        async function* hashed(): AsyncGenerator<Uint8Array> {
+          for await (const chunk of layer as AsyncIterable<Uint8Array | string>) {
+            const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            hash?.update(bytes);
+            yield bytes;
+          }
         }
+        stats = await applyLayer(tree, hash === undefined ? (layer as AsyncIterable<Uint8Array>) : hashed(), applyOptions);
+        sha256 = hash?.digest('hex');
       }
-      const apply = (options.sizeHint ?? 0) >= APPLY_ON_THREAD_FROM ? applyLayerOnThread : applyLayer;
-      const stats = await apply(tree, hash === undefined ? (layer as AsyncIterable<Uint8Array>) : hashed(), { whiteouts: this.driver === 'overlay' ? 'overlay' : 'delete' });
-      if (hash === undefined) await options.verifiedBy;
+      if (!needHash) await options.verifiedBy;
       else {
-        const diffId = sha256Digest(hash.digest('hex'));
+        const diffId = sha256Digest(sha256!);
         if (options.diffId !== undefined && options.diffId !== diffId) {
           throw new LadeError(ErrorCode.DigestMismatch, `layer for snapshot ${JSON.stringify(name)} has diff ID ${diffId}, expected ${options.diffId}`, {
             hint: 'The layer blob does not match the image config: pull or load the image again.',

@@ -2,6 +2,7 @@
 // across many batches; errors come back with their codes; a failing source fails the apply and
 // leaves no thread behind. Also the attributes a file gets in overlay mode when chown and chmod
 // are skipped (the umask, a setgid parent).
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,13 @@ test('on a thread, a layer unpacks to the same tree and stats as in the calling 
   assert.deepEqual([lstatSync(join(there, 'etc/owned')).uid, lstatSync(join(there, 'etc/owned')).gid], [1000, 1001]);
   assert.equal(lstatSync(join(there, 'shared/root-file')).gid, 0, "a setgid parent's group does not override the tar's");
   assert.equal(lstatSync(join(there, 'shared/group-file')).gid, 1234);
+
+  // Asked to, the thread also hashes the bytes it unpacked (a layer's diffID, off the caller's thread).
+  const third = join(scratch(t), 'third');
+  mkdirSync(third);
+  const c = await applyLayerOnThread(third, streamOf(tar, 65_536), { whiteouts: 'overlay' }, { hash: true });
+  assert.equal(c.sha256, createHash('sha256').update(tar).digest('hex'));
+  assert.deepEqual({ ...c, sha256: undefined }, { ...a, sha256: undefined });
 });
 
 test('a umask set before the apply is honoured: the mode is set, not assumed', async (t) => {

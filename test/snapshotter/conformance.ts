@@ -251,6 +251,10 @@ export function snapshotterConformance(name: string, factory: SnapshotterFactory
 
     const wrong = sha256Digest('0'.repeat(64));
     await rejectsCode(s.apply('l2', 'l1', chunks(tar), { diffId: wrong }), ErrorCode.DigestMismatch, /sha256:0000/);
+    // The same on the unpacking thread (a layer said to be large), which hashes what it unpacks.
+    await rejectsCode(s.apply('l2', 'l1', chunks(tar), { diffId: wrong, sizeHint: 64 << 20 }), ErrorCode.DigestMismatch, /sha256:0000/);
+    await s.apply('l1b', undefined, chunks(tar), { diffId, sizeHint: 64 << 20 });
+    await s.remove('l1b');
     await rejectsCode(s.apply('l3', 'l1', chunks(Buffer.from('not a tar at all, not even close'.repeat(40)))), ErrorCode.LayerFormat);
     assert.deepEqual((await s.list()).map((i) => i.name), ['l1']);
     assert.deepEqual(readdirSync(join(s.dir, 'staging')), [], 'no staging tree is left');
