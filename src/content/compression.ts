@@ -26,7 +26,9 @@ export interface CompressOptions {
 export const MAGIC_LENGTH = 6;
 
 /** Output chunk size of zlib: bigger than its 16 KiB default to cut per-chunk overhead. */
-const ZLIB_CHUNK = 256 << 10;
+const ZLIB_CHUNK = 1 << 20;
+/** How much compressed input a decoder is given at a time (see openDecompressed). */
+const DECODE_BATCH = 1 << 20;
 
 /**
  * Recognises compressed data by its first bytes, as moby's pkg/archive DetectCompression does:
@@ -176,15 +178,32 @@ export async function openDecompressed(source: Readable | AsyncIterable<Uint8Arr
     await it.return?.();
     throw err;
   }
+  // A decoder takes its input in pieces of about DECODE_BATCH: each write to zlib is a trip
+  // through the thread pool, and a download arrives 64 KiB at a time.
+  const batch = compression === 'none' ? 0 : DECODE_BATCH;
   async function* replay(): AsyncGenerator<Uint8Array> {
     let finished = false;
+    let pending: Uint8Array[] = [];
+    let pendingSize = 0;
+    const take = (): Uint8Array => {
+      const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingSize);
+      pending = [];
+      pendingSize = 0;
+      return out;
+    };
     try {
-      yield* head;
+      for (const chunk of head) {
+        pending.push(chunk);
+        pendingSize += chunk.byteLength;
+      }
       for (;;) {
+        if (pendingSize > batch) yield take();
         const r = await it.next();
         if (r.done === true) break;
-        yield r.value;
+        pending.push(r.value);
+        pendingSize += r.value.byteLength;
       }
+      if (pendingSize > 0) yield take();
       finished = true;
     } finally {
       if (!finished) await it.return?.();
