@@ -25,5 +25,7 @@ const common = {
 await build({ ...common, entryPoints: ['dist/src/cli/main.js'], outfile: 'dist/lade.cjs' });
 // The worker that unpacks large layers (src/layer/apply-thread.ts), a script of its own beside.
 await build({ ...common, entryPoints: ['dist/src/layer/apply-thread-main.js'], outfile: 'dist/lade-apply.cjs' });
+// The worker that hashes half of a large build context (src/buildcontext/hash-thread.ts).
+await build({ ...common, entryPoints: ['dist/src/buildcontext/hash-thread-main.js'], outfile: 'dist/lade-hash.cjs' });
 // A cache made for an older bundle would only be rejected; start afresh.
 for (const name of readdirSync('dist')) if (name.startsWith('lade.cjs.') && name.includes('v8cache')) rmSync(`dist/${name}`, { force: true });

@@ -15,7 +15,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { walkContextDir } from '../frontend/dockerignore/index.js';
 import { contentKey } from './content-key.js';
-import { hashFileSync, READ_CHUNK, statKey, type StatKey } from './file-hash.js';
+import { hashFileSync, READ_CHUNK, statKey, statSize, type FileHash, type StatKey } from './file-hash.js';
+import { hashFilesOnThread } from './hash-thread.js';
 import { loadIndex, writeIndex, type IndexEntry } from './index-file.js';
 import { selectSource } from './select.js';
 import { ContextTree } from './tree.js';
@@ -23,6 +24,8 @@ import type { ContextFile, ContextFileType, ContextMatch, ContextScan, SaveIndex
 
 /** Longest stretch of hashing without letting the event loop run. */
 const SLICE_MS = 20;
+/** Bytes to hash from which half of them go to a second thread (which costs about 30 ms to start). */
+const THREAD_FROM_BYTES = 32 << 20;
 
 type MutableFile = { -readonly [K in keyof ContextFile]: ContextFile[K] };
 
@@ -70,6 +73,7 @@ export async function scanContext(dir: string, options: ScanOptions = {}): Promi
     entries: order.length,
     hashed: 0,
     hashedBytes: 0,
+    hashedOnThread: 0,
     reused: 0,
     index: index?.status ?? 'none',
     racy: index?.racy ?? 0,
@@ -161,19 +165,47 @@ class Scan implements ContextScan {
     await Promise.all(waits);
   }
 
-  /** Hashes one file after another, giving the event loop a turn every SLICE_MS (progress output, other build steps). */
+  /**
+   * Hashes one file after another, giving the event loop a turn every SLICE_MS (progress output,
+   * other build steps). A large batch is split by bytes: its second half goes to a worker thread
+   * while this one hashes the first.
+   */
   async #hashBatch(queue: readonly Slot[]): Promise<void> {
     // Runs after the caller has marked the batch pending, and lets a caller's timers go first.
     await yieldToEventLoop();
+    let here = queue;
+    let there: Promise<void> | undefined;
+    const total = queue.reduce((sum, slot) => sum + Number(statSize(slot.stat)), 0);
+    if (total >= THREAD_FROM_BYTES && queue.length >= 2) {
+      let half = 0;
+      let cut = 0;
+      while (cut < queue.length - 1 && half < total / 2) half += Number(statSize(queue[cut++]!.stat));
+      here = queue.slice(0, cut);
+      const away = queue.slice(cut);
+      there = hashFilesOnThread(away.map((slot) => join(this.dir, slot.file.path))).then((outcomes) => {
+        away.forEach((slot, i) => {
+          const outcome = outcomes[i]!;
+          if ('error' in outcome) {
+            const abs = join(this.dir, slot.file.path);
+            throw new LadeError(ErrorCode.FileRead, `cannot read ${abs}: ${outcome.error}`);
+          }
+          this.#record(slot, outcome.hash);
+          this.stats.hashedOnThread++;
+        });
+      });
+      // Awaited below; until then a failure must not count as unhandled.
+      there.catch(() => undefined);
+    }
     const buffer = Buffer.allocUnsafe(READ_CHUNK);
     let sliceStart = performance.now();
-    for (const slot of queue) {
+    for (const slot of here) {
       this.#hashOne(slot, buffer);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
     }
+    await there;
   }
 
   #hashOne(slot: Slot, buffer: Buffer): void {
@@ -184,6 +216,10 @@ class Scan implements ContextScan {
     } catch (err) {
       throw new LadeError(ErrorCode.FileRead, `cannot read ${abs}: ${(err as Error).message}`, { cause: err });
     }
+    this.#record(slot, result);
+  }
+
+  #record(slot: Slot, result: FileHash): void {
     slot.file.digest = result.digest;
     this.stats.hashed++;
     this.stats.hashedBytes += result.bytes;

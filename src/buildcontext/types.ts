@@ -79,6 +79,8 @@ export interface ScanStats {
   /** Regular files whose content was read and hashed. */
   hashed: number;
   hashedBytes: number;
+  /** Of those, the files a second thread hashed (a large batch is split between two). */
+  hashedOnThread: number;
   /** Digests taken from the index without reading the file. */
   reused: number;
   /**
