@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
 import { baseStore } from '../build/fixture-cases.js';
-import { lade, type Run } from '../helpers/lade-cli.js';
+import { lade, ladeAsync, type Run } from '../helpers/lade-cli.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const DOCKERFILE = `FROM lade-fixture/base:1 AS build
@@ -354,4 +354,29 @@ test('on a machine without the base images, a full hit resolves them (manifest a
   assert.equal(imageId(empty), imageId(s.root));
   assert.equal(finalFile(empty), 'beta\nprep\nalpha\n');
   assert.notEqual(lade(['--root', empty, 'image', 'inspect', builderBase]).status, 0, 'the builder image was not pulled');
+});
+
+test('token auth: the cache goes to and comes from a registry that wants Bearer tokens, with the credentials of lade login', async (t) => {
+  const registry = await startRegistry(t, { auth: 'token' });
+  const s = setup(t);
+  const env = { DOCKER_CONFIG: join(s.dir, 'docker-config') };
+  const run = async (args: string[], input?: string) => {
+    const r = await ladeAsync(args, { env, ...(input === undefined ? {} : { input }) });
+    assert.equal(r.status, 0, `${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+    return r;
+  };
+  const ref = `${registry.host}/test/cache:auth`;
+  const refused = await ladeAsync(['--root', s.root, 'build', '-q', '--cache-to', `type=registry,ref=${ref}`, s.context], { env });
+  assert.equal(refused.status, 1, 'no credentials: the export fails');
+  assert.match(refused.stderr, /exporting the build cache to .* failed: .*(unauthorized|authentication)/i);
+  await run(['login', '-u', registry.user!, '--password-stdin', registry.host], registry.password!);
+  await run(['--root', s.root, 'build', '-q', '-t', 'cache-test', '--cache-to', `type=registry,ref=${ref},mode=max`, s.context]);
+  const fresh = freshStore(s, 'fresh');
+  const hit = await run(['--root', fresh, 'build', '--progress', 'plain', '-t', 'cache-test', '--cache-from', ref, s.context]);
+  assert.deepEqual(ran(hit.stderr), [], hit.stderr);
+  assert.equal(imageId(fresh), imageId(s.root));
+  // Tokens were asked for the scopes the requests needed, push only for the export.
+  const scopes = registry.tokenRequests!().flatMap((r) => r.scope);
+  assert.ok(scopes.includes('repository:test/cache:pull,push'), JSON.stringify(scopes));
+  assert.ok(scopes.includes('repository:test/cache:pull'), JSON.stringify(scopes));
 });
