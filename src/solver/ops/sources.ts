@@ -55,8 +55,6 @@ export async function loadBaseImage(deps: BuildDeps, ref: string): Promise<Loade
 export interface ResolvedImage {
   id: string;
   config: ImageConfig;
-  /** Resolved from the registry, not the store. */
-  remote: boolean;
 }
 
 /** One resolution per image and build, however many stages ask for it. */
@@ -67,18 +65,18 @@ async function resolveOnce(deps: BuildDeps, ref: string): Promise<ResolvedImage>
   if (deps.forcePull !== true || remote === undefined) {
     try {
       const image = await deps.images.load(await deps.images.find(ref));
-      return { id: image.record.id, config: image.config, remote: false };
+      return { id: image.record.id, config: image.config };
     } catch (err) {
       if (!isLadeError(err) || err.code !== ErrorCode.ImageNotFound) throw err;
     }
     if (remote === undefined) {
       // Nothing resolves metadata alone here: the image is pulled whole, or missing says so.
       const image = await loadBaseImage(deps, ref);
-      return { id: image.record.id, config: image.config, remote: false };
+      return { id: image.record.id, config: image.config };
     }
   }
   try {
-    return { ...(await remote(ref)), remote: true };
+    return await remote(ref);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new LadeError(isLadeError(err) ? err.code : ErrorCode.RegistryError, `${familiar(ref)}: resolving the base image failed: ${detail}`, {
