@@ -9,7 +9,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { eachLimited, writeFileAtomic, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import { compressedStream, encodeDocument, layerCompression, layerMediaType, MediaType, type Descriptor, type ImageStore } from '../image/index.js';
@@ -82,95 +82,159 @@ interface Memo {
 
 const PARALLEL_LAYERS = 3;
 
-export async function exportCache(spec: Spec, entries: readonly CacheEntryOut[], ctx: ExportContext): Promise<ExportSummary | undefined> {
-  if (entries.length === 0) {
-    ctx.log('no cached results to export');
-    return undefined;
+function descriptorOf(l: { digest: string; size: number; mediaType: string }): Descriptor {
+  return { mediaType: l.mediaType, digest: l.digest as Digest, size: l.size };
+}
+
+/**
+ * One export. Layers may be started early, while the build goes on (`layer`, once each: a step's
+ * new layer as soon as the step is done); `finish` sends the rest, the config and the manifest.
+ * Progress lines written before `finish` are kept and replayed into its step.
+ */
+export class CacheExporter {
+  private readonly target: Target;
+  private readonly layers = new Map<string, Promise<LayerRef>>();
+  private sent = 0;
+  private present = 0;
+  private readonly early: string[] = [];
+  private log: (line: string) => void = (line) => this.early.push(line);
+  private cancelled = false;
+
+  constructor(
+    private readonly spec: Spec,
+    private readonly ctx: Omit<ExportContext, 'log'>,
+  ) {
+    this.target = targetOf(spec, ctx.store);
   }
-  const target = targetOf(spec, ctx.store);
-  let sent = 0;
-  let present = 0;
-  const memoPath = (layer: LayerRef) => join(ctx.memoDir, `${layer.diffId.slice('sha256:'.length)}.${spec.compression}.json`);
-  const readMemo = async (layer: LayerRef): Promise<Memo | undefined> => {
+
+  private memoPath(layer: LayerRef): string {
+    return join(this.ctx.memoDir, `${layer.diffId.slice('sha256:'.length)}.${this.spec.compression}.json`);
+  }
+
+  private async readMemo(layer: LayerRef): Promise<Memo | undefined> {
     try {
-      return JSON.parse(await readFile(memoPath(layer), 'utf8')) as Memo;
+      return JSON.parse(await readFile(this.memoPath(layer), 'utf8')) as Memo;
     } catch {
       return undefined;
     }
-  };
-  const descriptorOf = (l: { digest: string; size: number; mediaType: string }): Descriptor => ({ mediaType: l.mediaType, digest: l.digest as Digest, size: l.size });
+  }
 
-  /** The layer at the target, in the form it is exported in. */
-  const exportLayer = async (layer: LayerRef): Promise<LayerRef> => {
+  /** Stops what is being sent (the build failed): a streamed layer ends with an error. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Starts sending a layer (once); resolves with the form it is exported in. */
+  layer(l: LayerRef): Promise<LayerRef> {
+    let p = this.layers.get(l.digest);
+    if (p === undefined) {
+      p = this.send(l);
+      // Awaited by finish(); a failure meanwhile must not count as unhandled.
+      p.catch(() => undefined);
+      this.layers.set(l.digest, p);
+    }
+    return p;
+  }
+
+  private async send(layer: LayerRef): Promise<LayerRef> {
+    const { store } = this.ctx;
     if (layerCompression(layer.mediaType) !== 'none') {
       const d = descriptorOf(layer);
-      if (await target.has(d)) present++;
+      if (await this.target.has(d)) this.present++;
       else {
-        if (!(await ctx.store.content.has(d.digest))) {
-          if (ctx.fetchBlobs === undefined) throw new LadeError(ErrorCode.Internal, `layer ${d.digest} of a cached result is in no store`);
-          await ctx.fetchBlobs([layer]);
+        if (!(await store.content.has(d.digest))) {
+          if (this.ctx.fetchBlobs === undefined) throw new LadeError(ErrorCode.Internal, `layer ${d.digest} of a cached result is in no store`);
+          await this.ctx.fetchBlobs([layer]);
         }
-        await target.send(d);
-        sent++;
-        ctx.log(`writing layer ${d.digest} done`);
+        await this.target.send(d);
+        this.sent++;
+        this.log(`writing layer ${d.digest} done`);
       }
       return layer;
     }
-    const memo = await readMemo(layer);
+    const memo = await this.readMemo(layer);
     if (memo !== undefined) {
       const d = descriptorOf(memo);
-      if (await target.has(d)) {
-        present++;
+      if (await this.target.has(d)) {
+        this.present++;
         return { ...layer, ...memo };
       }
-      if (await ctx.store.content.has(d.digest)) {
-        await target.send(d);
-        sent++;
-        ctx.log(`writing layer ${d.digest} done`);
+      if (await store.content.has(d.digest)) {
+        await this.target.send(d);
+        this.sent++;
+        this.log(`writing layer ${d.digest} done`);
         return { ...layer, ...memo };
       }
     }
     const started = Date.now();
-    const mediaType = layerMediaType(spec.compression, 'oci');
-    const { digest, size } = await target.stream(await compressedStream(ctx.store.content, descriptorOf(layer), spec.compression));
-    sent++;
-    ctx.log(`compressing and writing layer ${layer.diffId} as ${digest} ${((Date.now() - started) / 1000).toFixed(1)}s done`);
-    await mkdir(ctx.memoDir, { recursive: true });
-    await writeFileAtomic(memoPath(layer), JSON.stringify({ digest, size, mediaType } satisfies Memo), { durable: false });
-    return { ...layer, digest, size, mediaType };
-  };
-
-  return ctx.store.withLease(async (lease) => {
-    ctx.log('preparing build cache for export');
-    const unique = new Map<string, LayerRef>();
-    for (const e of entries) for (const l of e.layers) unique.set(l.digest, l);
-    const forms = new Map<string, LayerRef>();
-    await eachLimited([...unique.values()], PARALLEL_LAYERS, async (l) => {
-      forms.set(l.digest, await exportLayer(l));
-    });
-    const config = buildConfig(
-      ctx.keyVersion,
-      entries.map((e) => ({ ...e, layers: e.layers.map((l) => forms.get(l.digest)!) })),
-    );
-    const configBlob = await ctx.store.content.write(encodeConfig(config));
-    await lease.add(configBlob.digest);
-    const configDescriptor: Descriptor = { mediaType: CACHE_CONFIG_MEDIA_TYPE, digest: configBlob.digest, size: configBlob.size };
-    if (await target.has(configDescriptor)) present++;
-    else {
-      await target.send(configDescriptor);
-      sent++;
-      ctx.log(`writing config ${configDescriptor.digest} done`);
+    const mediaType = layerMediaType(this.spec.compression, 'oci');
+    const compressed = await compressedStream(store.content, descriptorOf(layer), this.spec.compression);
+    const exporter = this;
+    async function* unlessCancelled(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of compressed) {
+        if (exporter.cancelled) {
+          compressed.destroy();
+          throw new LadeError(ErrorCode.BuildCanceled, 'the build failed: the cache export stopped');
+        }
+        yield chunk as Uint8Array;
+      }
     }
-    const layerDescriptors: Descriptor[] = config.layers.map((l) => ({ ...descriptorOf(l), annotations: { [UNCOMPRESSED_ANNOTATION]: l.diffId } }));
-    const doc = spec.imageManifest
-      ? { schemaVersion: 2, mediaType: MediaType.OciManifest, config: configDescriptor, layers: layerDescriptors }
-      : { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [...layerDescriptors, configDescriptor] };
-    const bytes = encodeDocument(doc);
-    const written = await ctx.store.content.write(bytes);
-    await lease.add(written.digest);
-    const manifest: Descriptor = { mediaType: doc.mediaType, digest: written.digest, size: bytes.length };
-    await target.finish(manifest, bytes);
-    ctx.log(`writing manifest ${manifest.digest} done`);
-    return { digest: manifest.digest, records: config.records.length, layers: config.layers.length, sent, present };
-  });
+    const { digest, size } = await this.target.stream(Readable.from(unlessCancelled(), { objectMode: false }));
+    this.sent++;
+    this.log(`compressing and writing layer ${layer.diffId} as ${digest} ${((Date.now() - started) / 1000).toFixed(1)}s done`);
+    await mkdir(this.ctx.memoDir, { recursive: true });
+    await writeFileAtomic(this.memoPath(layer), JSON.stringify({ digest, size, mediaType } satisfies Memo), { durable: false });
+    return { ...layer, digest, size, mediaType };
+  }
+
+  /** Every layer of `entries` sent, then the config and the manifest; progress into `log`. */
+  async finish(entries: readonly CacheEntryOut[], log: (line: string) => void): Promise<ExportSummary | undefined> {
+    for (const line of this.early.splice(0)) log(line);
+    this.log = log;
+    if (entries.length === 0) {
+      log('no cached results to export');
+      return undefined;
+    }
+    const { store } = this.ctx;
+    const target = this.target;
+    return store.withLease(async (lease) => {
+      log('preparing build cache for export');
+      const unique = new Map<string, LayerRef>();
+      for (const e of entries) for (const l of e.layers) unique.set(l.digest, l);
+      const forms = new Map<string, LayerRef>();
+      await eachLimited([...unique.values()], PARALLEL_LAYERS, async (l) => {
+        forms.set(l.digest, await this.layer(l));
+      });
+      const config = buildConfig(
+        this.ctx.keyVersion,
+        entries.map((e) => ({ ...e, layers: e.layers.map((l) => forms.get(l.digest)!) })),
+      );
+      const configBlob = await store.content.write(encodeConfig(config));
+      await lease.add(configBlob.digest);
+      const configDescriptor: Descriptor = { mediaType: CACHE_CONFIG_MEDIA_TYPE, digest: configBlob.digest, size: configBlob.size };
+      if (await target.has(configDescriptor)) this.present++;
+      else {
+        await target.send(configDescriptor);
+        this.sent++;
+        log(`writing config ${configDescriptor.digest} done`);
+      }
+      const layerDescriptors: Descriptor[] = config.layers.map((l) => ({ ...descriptorOf(l), annotations: { [UNCOMPRESSED_ANNOTATION]: l.diffId } }));
+      const doc = this.spec.imageManifest
+        ? { schemaVersion: 2, mediaType: MediaType.OciManifest, config: configDescriptor, layers: layerDescriptors }
+        : { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [...layerDescriptors, configDescriptor] };
+      const bytes = encodeDocument(doc);
+      const written = await store.content.write(bytes);
+      await lease.add(written.digest);
+      const manifest: Descriptor = { mediaType: doc.mediaType, digest: written.digest, size: bytes.length };
+      await target.finish(manifest, bytes);
+      log(`writing manifest ${manifest.digest} done`);
+      return { digest: manifest.digest, records: config.records.length, layers: config.layers.length, sent: this.sent, present: this.present };
+    });
+  }
+}
+
+/** The whole export at once (nothing started early). */
+export async function exportCache(spec: Spec, entries: readonly CacheEntryOut[], ctx: ExportContext): Promise<ExportSummary | undefined> {
+  const { log, ...rest } = ctx;
+  return new CacheExporter(spec, rest).finish(entries, log);
 }

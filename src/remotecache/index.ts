@@ -5,5 +5,5 @@
  */
 export { parseCacheFrom, parseCacheTo, describeSpec, type CacheExportSpec, type CacheImportSpec, type CacheMode } from './options.js';
 export { buildInline, INLINE_CACHE_KEY, CACHE_CONFIG_MEDIA_TYPE, type CacheEntryOut } from './format.js';
-export { exportCache, type ExportContext, type ExportSummary } from './export.js';
+export { CacheExporter, exportCache, type ExportContext, type ExportSummary } from './export.js';
 export { importCache, ImportedCaches, type ImportedCache, type ImportOutcome } from './import.js';

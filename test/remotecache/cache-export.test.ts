@@ -380,3 +380,17 @@ test('token auth: the cache goes to and comes from a registry that wants Bearer 
   assert.ok(scopes.includes('repository:test/cache:pull,push'), JSON.stringify(scopes));
   assert.ok(scopes.includes('repository:test/cache:pull'), JSON.stringify(scopes));
 });
+
+test('layers go out while the build runs; a build that fails exports no cache and says only why it failed', async (t) => {
+  const registry = await startRegistry(t);
+  const s = setup(t);
+  writeFileSync(join(s.context, 'Dockerfile'), `${DOCKERFILE}RUN exit 3\n`);
+  const ref = `${registry.host}/test/cache:failed`;
+  const failed = lade(['--root', s.root, 'build', '--progress', 'plain', '--cache-to', `type=registry,ref=${ref},mode=max`, s.context]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /did not complete successfully: exit code: 3/);
+  assert.doesNotMatch(failed.stderr, /exporting the build cache/);
+  // The steps before the failing one sent their layers as they finished; no manifest names them.
+  assert.ok(uploads(registry).length > 0, 'layers were sent during the build');
+  assert.equal((await fetch(`${registry.url}/v2/test/cache/manifests/failed`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } })).status, 404);
+});

@@ -20,7 +20,7 @@ import { failedVertexOf, openCacheIndex, solve } from '../../../solver/index.js'
 import { createBuildAdapter, ensureRootfs, exportImage, removeAbandoned, resolveBaseImage, removeAbandonedDirs, scratchDirName, type BuildDeps, type RootfsResult } from '../../../solver/ops/index.js';
 import type { LeafCommand, OptionValues, RunContext } from '../../command-spec.js';
 import { stringList } from '../image/index.js';
-import { exportCaches, importCaches, parseCacheOptions, SolveRecorder, withInlineCache } from './cache.js';
+import { CacheExports, importCaches, parseCacheOptions, SolveRecorder, withInlineCache } from './cache.js';
 import { failureReport } from './failure.js';
 import { resolveInputs } from './inputs.js';
 import { createProgress, type ProgressMode } from './progress.js';
@@ -182,6 +182,7 @@ export const buildCommand: LeafCommand = {
       const imported = await importCaches(cacheOptions.from, images, deps.snapshotter, progress);
       deps.cacheLayers = imported;
       const recorder = new SolveRecorder();
+      const exports = new CacheExports(cacheOptions, { store: images, root, imported }, definition.graph, definition.target);
       // What a killed build left behind (its steps' snapshots) goes before this one adds its own.
       await removeAbandoned(deps.snapshotter);
       const adapter = createBuildAdapter(deps);
@@ -201,12 +202,16 @@ export const buildCommand: LeafCommand = {
           cache,
           imported,
           onKeys: recorder.onKeys,
-          onResult: recorder.onResult,
+          onResult: (id, key, result, how) => {
+            recorder.onResult(id, key, result, how);
+            exports.onResult(id, result, how);
+          },
           maxParallelism,
           noCache: options['no-cache'] === true,
           onEvent: (e) => progress.onEvent(e),
         });
       } catch (err) {
+        exports.cancel();
         progress.stop();
         const failed = failedVertexOf(err);
         if (failed !== undefined) process.stderr.write(failureReport(failed.name, progress.tailOf(failed.id), failed.location, dockerfileText));
@@ -226,7 +231,7 @@ export const buildCommand: LeafCommand = {
         const exported = await exportImage(images, { config, baseHistory: definition.baseHistory, rootfs, names });
         id = exported.id;
       });
-      await exportCaches(cacheOptions, steps, rootfs.layers, { store: images, root, imported, progress, warn: (text) => process.stderr.write(text) });
+      await exports.finish(steps, rootfs.layers, progress, (text) => process.stderr.write(text));
       progress.stop();
       if (mode !== 'quiet') {
         process.stderr.write(`writing image ${id} done\n`);

@@ -9,8 +9,8 @@ import type { Graph, VertexId } from '../../../graph/index.js';
 import type { ImageStore } from '../../../image/index.js';
 import {
   buildInline,
+  CacheExporter,
   describeSpec,
-  exportCache,
   importCache,
   ImportedCaches,
   INLINE_CACHE_KEY,
@@ -107,38 +107,81 @@ export function withInlineCache(config: Record<string, unknown>, options: CacheO
   return { ...config, [INLINE_CACHE_KEY]: buildInline(KEY_VERSION, final, finalSteps(steps, final)) };
 }
 
-/** Exports to every registry and directory --cache-to names; a failure fails the build unless ignore-error=true. */
-export async function exportCaches(
-  options: CacheOptions,
-  steps: readonly CacheEntryOut[],
-  final: readonly LayerRef[],
-  ctx: { store: ImageStore; root: string; imported: ImportedCaches | undefined; progress: Progress; warn: (text: string) => void },
-): Promise<void> {
-  for (const spec of options.to) {
-    if (spec.type === 'inline') continue;
-    const where = describeSpec(spec);
-    try {
-      await ctx.progress.internal(`exporting cache to ${spec.type === 'registry' ? 'registry' : 'directory'} ${where}`, async (log) => {
-        const entries = spec.mode === 'max' ? steps : finalSteps(steps, final);
-        const summary = await exportCache(spec, entries, {
+/**
+ * The exports --cache-to asks for, to registries and directories. They start before the build
+ * ends: a step's new layer is sent as soon as the step is done (with mode=min, only the steps the
+ * final image is built by), while later steps run; `finish` sends the rest once the image is
+ * stored. A failure fails the build unless ignore-error=true.
+ */
+export class CacheExports {
+  private readonly exporters: Array<{ spec: Extract<CacheExportSpec, { type: 'registry' | 'local' }>; exporter: CacheExporter | undefined; failure?: unknown }> = [];
+  /** The steps the target's tree is built by: its own, then its first input's, down to the base. */
+  private readonly lineage = new Set<VertexId>();
+
+  constructor(
+    options: CacheOptions,
+    ctx: { store: ImageStore; root: string; imported: ImportedCaches | undefined },
+    graph: Graph,
+    target: VertexId,
+  ) {
+    for (let id: VertexId | undefined = target; id !== undefined; ) {
+      const vertex: Graph['vertices'][string] | undefined = graph.vertices[id];
+      if (vertex === undefined || (vertex.op.kind !== 'exec' && vertex.op.kind !== 'file')) break;
+      this.lineage.add(id);
+      id = vertex.inputs[0];
+    }
+    for (const spec of options.to) {
+      if (spec.type === 'inline') continue;
+      const entry: (typeof this.exporters)[number] = { spec, exporter: undefined };
+      try {
+        entry.exporter = new CacheExporter(spec, {
           store: ctx.store,
           memoDir: join(ctx.root, 'buildcache', 'compressed'),
           keyVersion: KEY_VERSION,
           fetchBlobs: ctx.imported === undefined ? undefined : (layers) => ctx.imported!.fetchBlobs(layers),
-          log,
         });
-        if (summary !== undefined) log(`${plural(summary.records, 'result')}, ${plural(summary.layers, 'layer')}: ${summary.sent} sent, ${summary.present} already there`);
-      });
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      if (spec.ignoreError) {
-        ctx.warn(`WARNING: exporting the build cache to ${where} failed (ignored, ignore-error=true): ${detail}\n`);
-        continue;
+      } catch (err) {
+        entry.failure = err;
       }
-      throw new LadeError(ErrorCode.CacheExport, `exporting the build cache to ${where} failed: ${detail}`, {
-        hint: 'The image was built and stored. Add ignore-error=true to --cache-to to let the build succeed when the cache cannot be exported.',
-        cause: err,
-      });
+      this.exporters.push(entry);
+    }
+  }
+
+  /** A result the solve obtained: a step that ran has made a layer to send now. */
+  onResult(id: VertexId, result: OpResult, how: ResultSource): void {
+    if (how !== 'run') return;
+    const top = resultLayers(result)?.at(-1);
+    if (top === undefined) return;
+    for (const { spec, exporter } of this.exporters) {
+      if (spec.mode === 'max' || this.lineage.has(id)) void exporter?.layer(top);
+    }
+  }
+
+  /** The build failed: what is being sent stops. */
+  cancel(): void {
+    for (const { exporter } of this.exporters) exporter?.cancel();
+  }
+
+  async finish(steps: readonly CacheEntryOut[], final: readonly LayerRef[], progress: Progress, warn: (text: string) => void): Promise<void> {
+    for (const { spec, exporter, failure } of this.exporters) {
+      const where = describeSpec(spec);
+      try {
+        await progress.internal(`exporting cache to ${spec.type === 'registry' ? 'registry' : 'directory'} ${where}`, async (log) => {
+          if (exporter === undefined) throw failure;
+          const summary = await exporter.finish(spec.mode === 'max' ? steps : finalSteps(steps, final), log);
+          if (summary !== undefined) log(`${plural(summary.records, 'result')}, ${plural(summary.layers, 'layer')}: ${summary.sent} sent, ${summary.present} already there`);
+        });
+      } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        if (spec.ignoreError) {
+          warn(`WARNING: exporting the build cache to ${where} failed (ignored, ignore-error=true): ${detail}\n`);
+          continue;
+        }
+        throw new LadeError(ErrorCode.CacheExport, `exporting the build cache to ${where} failed: ${detail}`, {
+          hint: 'The image was built and stored. Add ignore-error=true to --cache-to to let the build succeed when the cache cannot be exported.',
+          cause: err,
+        });
+      }
     }
   }
 }
