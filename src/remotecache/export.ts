@@ -205,9 +205,14 @@ export class CacheExporter {
       await eachLimited([...unique.values()], PARALLEL_LAYERS, async (l) => {
         forms.set(l.digest, await this.layer(l));
       });
+      // Each record keeps its own layer's times and sizes; only the blob is the exported one.
+      const exported = (l: LayerRef): LayerRef => {
+        const form = forms.get(l.digest)!;
+        return { ...l, digest: form.digest, size: form.size, mediaType: form.mediaType };
+      };
       const config = buildConfig(
         this.ctx.keyVersion,
-        entries.map((e) => ({ ...e, layers: e.layers.map((l) => forms.get(l.digest)!) })),
+        entries.map((e) => ({ ...e, layers: e.layers.map(exported) })),
       );
       const configBlob = await store.content.write(encodeConfig(config));
       await lease.add(configBlob.digest);
