@@ -1,7 +1,8 @@
 /**
  * `lade build --cache-from / --cache-to`: imports the caches before the solve, records what the
- * solve obtained, and exports it afterwards (to registries and directories after the image is
- * stored; inline into the image's config before), each as a step of the build's progress.
+ * solve obtained, and exports it: to registries and directories, each step's layer as the step
+ * finishes and the rest once the image is stored; inline, into the image's config before it is.
+ * Each is a step of the build's progress.
  */
 import { join } from 'node:path';
 import { ErrorCode, LadeError } from '../../../errors/index.js';
