@@ -16,7 +16,7 @@ import { ErrorCode, LadeError } from '../errors/index.js';
 import { walkContextDir } from '../frontend/dockerignore/index.js';
 import { contentKey } from './content-key.js';
 import { hashFileSync, READ_CHUNK, statKey, statSize, type FileHash, type StatKey } from './file-hash.js';
-import { hashFilesOnThread } from './hash-thread.js';
+import { hashFilesOnThread, nextIndex } from './hash-thread.js';
 import { loadIndex, writeIndex, type IndexEntry } from './index-file.js';
 import { selectSource } from './select.js';
 import { ContextTree } from './tree.js';
@@ -167,39 +167,34 @@ class Scan implements ContextScan {
 
   /**
    * Hashes one file after another, giving the event loop a turn every SLICE_MS (progress output,
-   * other build steps). A large batch is split by bytes: its second half goes to a worker thread
-   * while this one hashes the first.
+   * other build steps). For a large batch a worker thread hashes beside this one, both taking the
+   * next file from a shared counter.
    */
   async #hashBatch(queue: readonly Slot[]): Promise<void> {
     // Runs after the caller has marked the batch pending, and lets a caller's timers go first.
     await yieldToEventLoop();
-    let here = queue;
+    const counter = new Int32Array(new SharedArrayBuffer(4));
     let there: Promise<void> | undefined;
     const total = queue.reduce((sum, slot) => sum + Number(statSize(slot.stat)), 0);
     if (total >= THREAD_FROM_BYTES && queue.length >= 2) {
-      let half = 0;
-      let cut = 0;
-      while (cut < queue.length - 1 && half < total / 2) half += Number(statSize(queue[cut++]!.stat));
-      here = queue.slice(0, cut);
-      const away = queue.slice(cut);
-      there = hashFilesOnThread(away.map((slot) => join(this.dir, slot.file.path))).then((outcomes) => {
-        away.forEach((slot, i) => {
-          const outcome = outcomes[i]!;
-          if ('error' in outcome) {
-            const abs = join(this.dir, slot.file.path);
-            throw new LadeError(ErrorCode.FileRead, `cannot read ${abs}: ${outcome.error}`);
-          }
+      there = hashFilesOnThread(
+        queue.map((slot) => join(this.dir, slot.file.path)),
+        counter,
+      ).then((outcomes) => {
+        for (const [i, outcome] of outcomes) {
+          const slot = queue[i]!;
+          if ('error' in outcome) throw new LadeError(ErrorCode.FileRead, `cannot read ${join(this.dir, slot.file.path)}: ${outcome.error}`);
           this.#record(slot, outcome.hash);
           this.stats.hashedOnThread++;
-        });
+        }
       });
       // Awaited below; until then a failure must not count as unhandled.
       there.catch(() => undefined);
     }
     const buffer = Buffer.allocUnsafe(READ_CHUNK);
     let sliceStart = performance.now();
-    for (const slot of here) {
-      this.#hashOne(slot, buffer);
+    for (let i = nextIndex(counter); i < queue.length; i = nextIndex(counter)) {
+      this.#hashOne(queue[i]!, buffer);
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = performance.now();
