@@ -194,7 +194,7 @@ export async function hasBlob(session: RegistrySession, ref: ImageReference, d: 
   return blobExists(session, ref, d, [`repository:${ref.path}:pull`]);
 }
 
-/** Sends one blob from the store unless the registry has it; true when it was sent. */
-export async function sendBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor): Promise<boolean> {
-  return (await sendBlobs(session, store, ref, [d])) === 0;
+/** Sends one blob from the store unless the registry has it. */
+export async function sendBlob(session: RegistrySession, store: ImageStore, ref: ImageReference, d: Descriptor): Promise<void> {
+  await sendBlobs(session, store, ref, [d]);
 }

@@ -5,7 +5,7 @@
  * caller's `open`; every blob is checked against its digest and size before it is kept, every
  * unpacked layer against its diffID before its snapshot is committed.
  */
-import { eachLimited, openDecompressed, type Digest } from '../content/index.js';
+import { digestOf, eachLimited, openDecompressed, type Digest } from '../content/index.js';
 import { ErrorCode, LadeError } from '../errors/index.js';
 import type { Descriptor, ImageStore } from '../image/index.js';
 import { chainIds, type Snapshotter } from '../snapshotter/index.js';
@@ -26,6 +26,21 @@ export interface LayerEvent {
 
 /** A blob's bytes from wherever they are, in order; `received` is told the running total. */
 export type OpenBlob = (d: Descriptor, received: (bytes: number) => void) => AsyncIterable<Buffer>;
+
+/**
+ * A small blob (a config, a cache config, a manifest named by digest) read whole into memory and
+ * checked against its digest and size; `limit` refuses one too large to be what it claims.
+ */
+export async function readSmallBlob(open: OpenBlob, d: Descriptor, limit: number, where: string): Promise<Buffer> {
+  if (d.size > limit) throw new LadeError(ErrorCode.BlobTooLarge, `${d.digest} in ${where} is ${d.size} bytes, more than the ${limit} such a document may have`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of open(d, () => undefined)) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length !== d.size || digestOf(bytes) !== d.digest) {
+    throw new LadeError(ErrorCode.DigestMismatch, `${d.digest} from ${where} is not what it was named: the registry or something between altered it`);
+  }
+  return bytes;
+}
 
 /** Holds blobs against a concurrent prune until a record names them. */
 export interface BlobLease {

@@ -6,7 +6,7 @@ export { endpointFor, isLoopback, type Endpoint, type EndpointOptions } from './
 export { configPath, eraseCredentials, readCredentials, storeCredentials, type Credentials } from './credentials.js';
 export { RegistrySession } from './session.js';
 export { fetchImageConfig, fetchManifest, pullImage, registryBlobs, MANIFEST_ACCEPT, type PullEvent, type PullResult } from './pull.js';
-export { fetchLayers, storeBlob, type BlobLease, type FetchedLayers, type FetchLayersOptions, type LayerEvent, type OpenBlob } from './fetch-layers.js';
+export { fetchLayers, readSmallBlob, storeBlob, type BlobLease, type FetchedLayers, type FetchLayersOptions, type LayerEvent, type OpenBlob } from './fetch-layers.js';
 export { hasBlob, mountSource, putManifest, sendBlob, sendBlobs, streamBlob, type BlobEvent } from './blob-upload.js';
 export { pushImage, type PushEvent, type PushOptions, type PushResult } from './push.js';
 export { parseChallenges, type Challenge } from './challenge.js';

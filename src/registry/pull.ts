@@ -24,7 +24,7 @@ import {
 import { parseImageReference, type ImageReference } from '../reference/index.js';
 import type { Snapshotter } from '../snapshotter/index.js';
 import { downloadBlob, type BlobSource } from './blob-download.js';
-import { fetchLayers, storeBlob, type LayerEvent, type OpenBlob } from './fetch-layers.js';
+import { fetchLayers, readSmallBlob, storeBlob, type LayerEvent, type OpenBlob } from './fetch-layers.js';
 import { readBody } from './http.js';
 import { responseError, type RegistrySession } from './session.js';
 
@@ -110,13 +110,7 @@ export async function fetchImageConfig(session: RegistrySession, reference: stri
   const ref = parseImageReference(reference);
   const { display, manifest } = await resolveManifest(session, ref);
   const d = manifest.config;
-  if (d.size > CONFIG_LIMIT) throw new LadeError(ErrorCode.InvalidImage, `${display}: its config is ${d.size} bytes, more than a config can be`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of downloadBlob(blobSource(session, ref, d), d)) chunks.push(chunk);
-  const config = Buffer.concat(chunks);
-  if (digestOf(config) !== d.digest || config.length !== d.size) {
-    throw new LadeError(ErrorCode.DigestMismatch, `the config of ${display} from ${ref.domain} is not ${d.digest}`, { hint: 'The registry or something between it and lade altered it.' });
-  }
+  const config = await readSmallBlob(registryBlobs(session, ref), d, CONFIG_LIMIT, `the config of ${display}`);
   return { id: d.digest as Digest, config };
 }
 

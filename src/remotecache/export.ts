@@ -68,7 +68,7 @@ function targetOf(spec: Spec, store: ImageStore): Target {
   const session = openSession(ref.domain);
   return {
     has: (d) => hasBlob(session, ref, d),
-    send: async (d) => void (await sendBlob(session, store, ref, d)),
+    send: (d) => sendBlob(session, store, ref, d),
     stream: (bytes) => streamBlob(session, ref, bytes),
     finish: (manifest, bytes) => putManifest(session, ref, ref.tag ?? 'latest', manifest.mediaType, bytes, `the build cache ${spec.ref}`),
   };

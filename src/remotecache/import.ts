@@ -6,11 +6,11 @@
  * made with another key version — is reported and left out, and the build goes on without it, as
  * BuildKit's does: a cache only ever saves work.
  */
-import { digestOf, type Digest } from '../content/index.js';
+import type { Digest } from '../content/index.js';
 import { ErrorCode, LadeError, isLadeError } from '../errors/index.js';
 import { documentKind, parseIndex, parseManifest, selectManifest, type Descriptor, type ImageStore } from '../image/index.js';
 import { parseImageReference } from '../reference/index.js';
-import { fetchLayers, fetchManifest, openSession, registryBlobs, type OpenBlob } from '../registry/index.js';
+import { fetchLayers, fetchManifest, openSession, readSmallBlob, registryBlobs, type OpenBlob } from '../registry/index.js';
 import type { Snapshotter } from '../snapshotter/index.js';
 import { rootfsOf, type CacheLayers, type LayerRef } from '../solver/ops/index.js';
 import type { CacheKey, CacheSource, OpResult } from '../solver/index.js';
@@ -30,13 +30,8 @@ export interface ImportedCache {
   open: OpenBlob;
 }
 
-async function collect(open: OpenBlob, d: Descriptor, where: string): Promise<Buffer> {
-  if (d.size > DOCUMENT_LIMIT) throw new LadeError(ErrorCode.CacheInvalid, `${d.digest} in ${where} is ${d.size} bytes, too large for a cache document`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of open(d, () => undefined)) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
-  if (digestOf(bytes) !== d.digest) throw new LadeError(ErrorCode.DigestMismatch, `${d.digest} from ${where} does not match its digest`);
-  return bytes;
+function collect(open: OpenBlob, d: Descriptor, where: string): Promise<Buffer> {
+  return readSmallBlob(open, d, DOCUMENT_LIMIT, where);
 }
 
 /** The cache a manifest or index document holds: lade's own form, or an image's inline cache. */
